@@ -1,0 +1,5 @@
+//! Collectors: read one kind of source and return raw documents with provenance.
+//! A collector never decides compliance; adapters in [`crate::normalize`] turn its output
+//! into the normalized model.
+
+pub mod terraform;
