@@ -34,8 +34,12 @@ fn write_table(name: &str, root: &Path, dir: &str, suffixes: &[&str], out: &mut 
             .unwrap_or(&file)
             .to_string_lossy()
             .replace('\\', "/");
-        writeln!(out, "    ({rel:?}, include_str!({:?})),", file.display().to_string())
-            .unwrap_or(());
+        writeln!(
+            out,
+            "    ({rel:?}, include_str!({:?})),",
+            file.display().to_string()
+        )
+        .unwrap_or(());
     }
     writeln!(out, "];").unwrap_or(());
 }
@@ -44,8 +48,20 @@ fn main() {
     let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
     let out_dir = PathBuf::from(env::var("OUT_DIR").unwrap_or_default());
     let mut out = Vec::new();
-    write_table("POLICY_FILES", &root, "policies", &[".rego", ".test.yaml"], &mut out);
-    write_table("SCHEMA_FILES", &root, "schemas", &[".schema.json"], &mut out);
+    write_table(
+        "POLICY_FILES",
+        &root,
+        "policies",
+        &[".rego", ".test.yaml"],
+        &mut out,
+    );
+    write_table(
+        "SCHEMA_FILES",
+        &root,
+        "schemas",
+        &[".schema.json"],
+        &mut out,
+    );
     fs::write(out_dir.join("embedded.rs"), out).unwrap_or(());
     println!("cargo:rerun-if-changed=policies");
     println!("cargo:rerun-if-changed=schemas");

@@ -1,0 +1,154 @@
+//! Raw command-line arguments, exactly as clap parses them. Validation and defaults that
+//! need more than clap (format/output pairing, timestamps) happen in [`super::plan`].
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::engine::Severity;
+use crate::report::Format;
+
+const EXIT_CODES: &str = "\
+Exit status:
+  0  no failing outcome at or above --fail-on (and no unknown one with --fail-on-unknown)
+  1  failing outcomes at or above the threshold
+  2  usage error, unreadable or malformed input, or a policy error";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "vouch",
+    version,
+    about = "Compliance and security policy scanner for Terraform, CloudFormation and live AWS",
+    after_help = EXIT_CODES
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan infrastructure as code and judge it with the policies.
+    #[command(after_help = EXIT_CODES)]
+    Scan(ScanArgs),
+    /// List the rules.
+    Rules(RulesArgs),
+    /// Print the JSON Schema of a normalized resource kind, or list the kinds.
+    Schema {
+        /// A kind such as `aws.s3.bucket`; without it, the kinds are listed.
+        kind: Option<String>,
+    },
+    /// Work with policies (test cases, custom rules).
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+}
+
+/// The gate threshold: fail on outcomes at or above this severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+    /// Never fail on findings (errors still exit 2).
+    None,
+}
+
+impl FailOn {
+    /// The lowest severity that gates, or `None` when nothing does.
+    pub fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Critical => Some(Severity::Critical),
+            FailOn::High => Some(Severity::High),
+            FailOn::Medium => Some(Severity::Medium),
+            FailOn::Low => Some(Severity::Low),
+            FailOn::None => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailOn::Critical => "critical",
+            FailOn::High => "high",
+            FailOn::Medium => "medium",
+            FailOn::Low => "low",
+            FailOn::None => "none",
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files or directories to scan.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format; repeat it, each followed by its own --output, to write several.
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Vec<Format>,
+
+    /// Write the preceding --format to this file instead of standard output.
+    #[arg(long, short = 'o')]
+    pub output: Vec<PathBuf>,
+
+    /// Fail (exit 1) on failing outcomes at or above this severity.
+    #[arg(long, value_enum, default_value = "high")]
+    pub fail_on: FailOn,
+
+    /// Make unknown outcomes at or above the threshold fail the run too.
+    #[arg(long)]
+    pub fail_on_unknown: bool,
+
+    /// Also load custom policies from this directory (repeatable).
+    #[arg(long = "policies", value_name = "DIR")]
+    pub policies: Vec<PathBuf>,
+
+    /// Set a Terraform variable (`NAME=VALUE`; repeatable, highest precedence).
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+
+    /// Read Terraform variables from this file (repeatable, after *.auto.tfvars).
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+
+    /// Time recorded in the report's run metadata (RFC 3339), for reproducible output.
+    /// Defaults to SOURCE_DATE_EPOCH when set, else the current time.
+    #[arg(long)]
+    pub timestamp: Option<String>,
+
+    /// Colour in terminal output: auto (on a TTY, unless NO_COLOR), always or never.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// table or json.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ListFormat,
+    /// Also load custom policies from this directory (repeatable).
+    #[arg(long = "policies", value_name = "DIR")]
+    pub policies: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Run the test cases of the built-in policies, or of the custom policies in DIR.
+    Test {
+        /// A directory of custom policies (`*.rego` + `*.test.yaml`).
+        dir: Option<PathBuf>,
+    },
+}

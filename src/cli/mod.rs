@@ -1,0 +1,248 @@
+//! The command line: parse ([`args`]) → validated plan ([`plan`]) → run → exit status.
+//! This is the only place that prints, and the only place that turns results into exit codes.
+
+pub mod args;
+pub mod plan;
+
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{CommandFactory, FromArgMatches};
+
+use crate::engine::{testing, PolicySet, Severity, Status};
+use crate::model::kinds;
+use crate::report::{self, RunInfo};
+use crate::scan::{self, ScanResult};
+use args::{Cli, Command, ListFormat, PolicyCommand};
+use plan::{Destination, ScanPlan};
+
+/// The documented exit statuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Clean = 0,
+    Findings = 1,
+    Error = 2,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> Self {
+        ExitCode::from(e as u8)
+    }
+}
+
+/// Entry point for the binary.
+pub fn main() -> ExitCode {
+    let matches = match Cli::command().try_get_matches() {
+        Ok(m) => m,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                Exit::Error
+            } else {
+                Exit::Clean
+            };
+            let _ = e.print();
+            return code.into();
+        }
+    };
+    let result = Cli::from_arg_matches(&matches)
+        .map_err(anyhow::Error::from)
+        .and_then(|cli| dispatch(cli, &matches));
+    match result {
+        Ok(exit) => exit.into(),
+        Err(e) if is_broken_pipe(&e) => Exit::Clean.into(),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            Exit::Error.into()
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn dispatch(cli: Cli, matches: &clap::ArgMatches) -> Result<Exit> {
+    match cli.command {
+        Command::Scan(args) => {
+            let sub = matches
+                .subcommand_matches("scan")
+                .context("internal: scan arguments missing")?;
+            let plan = ScanPlan::from_args(args, sub)?;
+            run_scan(&plan)
+        }
+        Command::Rules(args) => list_rules(&args),
+        Command::Schema { kind } => print_schema(kind.as_deref()),
+        Command::Policy(PolicyCommand::Test { dir }) => policy_test(dir),
+    }
+}
+
+fn run_scan(plan: &ScanPlan) -> Result<Exit> {
+    let policies = PolicySet::load(&plan.policy_dirs, &Default::default())?;
+    let result = scan::run(&plan.options, &policies);
+    for d in &result.diagnostics {
+        eprintln!("{}: {d}", level_word(d.level));
+    }
+    let run = RunInfo {
+        timestamp: plan.timestamp.clone(),
+        paths: plan
+            .options
+            .paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect(),
+        fail_on: plan.fail_on.as_str().to_owned(),
+        fail_on_unknown: plan.fail_on_unknown,
+    };
+    for output in &plan.outputs {
+        let reporter = report::reporter(output.format, output.color);
+        match &output.destination {
+            Destination::Stdout => {
+                let stdout = io::stdout();
+                let mut lock = stdout.lock();
+                reporter.render(&result, &run, &mut lock)?;
+                lock.flush()?;
+            }
+            Destination::File(path) => {
+                let mut buf = Vec::new();
+                reporter.render(&result, &run, &mut buf)?;
+                std::fs::write(path, buf)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+            }
+        }
+    }
+    Ok(gate(
+        &result,
+        plan.fail_on.threshold(),
+        plan.fail_on_unknown,
+    ))
+}
+
+fn level_word(level: crate::model::DiagnosticLevel) -> &'static str {
+    match level {
+        crate::model::DiagnosticLevel::Error => "error",
+        crate::model::DiagnosticLevel::Warning => "warning",
+    }
+}
+
+/// The gate: 2 when evidence is incomplete or a policy failed, else 1 when an outcome at or
+/// above the threshold fails (or is unknown, when asked), else 0.
+pub fn gate(result: &ScanResult, threshold: Option<Severity>, fail_on_unknown: bool) -> Exit {
+    if result.incomplete() || result.count(Status::Error) > 0 {
+        return Exit::Error;
+    }
+    let Some(threshold) = threshold else {
+        return Exit::Clean;
+    };
+    let gates =
+        |status: Status| status == Status::Fail || (fail_on_unknown && status == Status::Unknown);
+    if result
+        .outcomes
+        .iter()
+        .any(|o| gates(o.status) && o.severity >= threshold)
+    {
+        Exit::Findings
+    } else {
+        Exit::Clean
+    }
+}
+
+fn list_rules(args: &args::RulesArgs) -> Result<Exit> {
+    let policies = PolicySet::load(&args.policies, &Default::default())?;
+    let mut out = io::stdout().lock();
+    match args.format {
+        ListFormat::Json => {
+            let metas: Vec<_> = policies.rules.iter().map(|r| &r.meta).collect();
+            serde_json::to_writer_pretty(&mut out, &metas)?;
+            writeln!(out)?;
+        }
+        ListFormat::Table => {
+            let mut table = comfy_table::Table::new();
+            table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+            table.set_header(["ID", "SEVERITY", "KINDS", "TITLE"]);
+            for r in &policies.rules {
+                table.add_row([
+                    r.meta.id.clone(),
+                    r.meta.severity.to_string(),
+                    r.meta.kinds.join(", "),
+                    r.meta.title.clone(),
+                ]);
+            }
+            writeln!(out, "{table}")?;
+            writeln!(out, "{} rules", policies.rules.len())?;
+        }
+    }
+    Ok(Exit::Clean)
+}
+
+fn print_schema(kind: Option<&str>) -> Result<Exit> {
+    let mut out = io::stdout().lock();
+    match kind {
+        None => {
+            for k in kinds::all() {
+                writeln!(out, "{k}")?;
+            }
+            Ok(Exit::Clean)
+        }
+        Some(k) => match kinds::schema(k) {
+            Some(text) => {
+                out.write_all(text.as_bytes())?;
+                Ok(Exit::Clean)
+            }
+            None => {
+                eprintln!(
+                    "error: unknown kind `{k}`; known kinds: {}",
+                    kinds::all().join(", ")
+                );
+                Ok(Exit::Error)
+            }
+        },
+    }
+}
+
+fn policy_test(dir: Option<std::path::PathBuf>) -> Result<Exit> {
+    let dirs: Vec<_> = dir.into_iter().collect();
+    let policies = PolicySet::load(&dirs, &Default::default())?;
+    let reports = testing::run(&policies);
+    let custom_only = !dirs.is_empty();
+    let mut out = io::stdout().lock();
+    let (mut passed, mut failed) = (0usize, 0usize);
+    for rep in reports
+        .iter()
+        .filter(|r| !custom_only || policies.rule(&r.rule_id).is_some_and(|rule| !rule.builtin))
+    {
+        if let Some(problem) = &rep.problem {
+            failed += 1;
+            writeln!(out, "FAIL {}: {problem}", rep.rule_id)?;
+        }
+        for case in &rep.cases {
+            match &case.failure {
+                None => passed += 1,
+                Some(why) => {
+                    failed += 1;
+                    writeln!(out, "FAIL {} / {}: {why}", case.rule_id, case.case)?;
+                }
+            }
+        }
+    }
+    writeln!(out, "{passed} passed, {failed} failed")?;
+    Ok(if failed == 0 {
+        Exit::Clean
+    } else {
+        Exit::Findings
+    })
+}
+
+/// Whether to colour terminal output.
+pub(crate) fn use_color(choice: args::ColorChoice) -> bool {
+    match choice {
+        args::ColorChoice::Always => true,
+        args::ColorChoice::Never => false,
+        args::ColorChoice::Auto => {
+            io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    }
+}
