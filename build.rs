@@ -1,5 +1,5 @@
 //! Embeds the built-in policies (`policies/**/*.rego` and their `*.test.yaml` cases) and the
-//! kind schemas (`schemas/*.schema.json`) into the binary, so a scan never reads them from
+//! kind schemas (`schemas/*.schema.json`) and the rulesets (`rulesets/*.yaml`) into the binary, so a scan never reads them from
 //! disk (offline by default) and the registry is derived from the tree, not kept by hand.
 
 use std::env;
@@ -62,8 +62,10 @@ fn main() {
         &[".schema.json"],
         &mut out,
     );
+    write_table("RULESET_FILES", &root, "rulesets", &[".yaml"], &mut out);
     fs::write(out_dir.join("embedded.rs"), out).unwrap_or(());
     println!("cargo:rerun-if-changed=policies");
     println!("cargo:rerun-if-changed=schemas");
+    println!("cargo:rerun-if-changed=rulesets");
     println!("cargo:rerun-if-changed=build.rs");
 }

@@ -12,4 +12,5 @@ pub mod engine;
 pub mod model;
 pub mod normalize;
 pub mod report;
+pub mod rulesets;
 pub mod scan;

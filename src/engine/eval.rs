@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use rayon::prelude::*;
 use serde_json::Value;
 
-use crate::engine::outcome::{Evidence, Observation, ObservedState, Outcome, ResourceRef, Status};
+use crate::engine::outcome::{
+    fingerprint, Evidence, Observation, ObservedState, Outcome, ResourceRef, Status,
+};
 use crate::engine::policy::{PolicySet, Rule};
 use crate::model::{self, Resource};
 
@@ -70,18 +72,21 @@ pub(crate) fn judge(
         .and_then(|p| resource.attribute_location(p))
         .or(resource.location.as_ref())
         .cloned();
+    let resource_ref = ResourceRef {
+        kind: resource.kind.clone(),
+        address: resource.address.clone(),
+        arn: resource.arn.clone(),
+    };
     Outcome {
         rule_id: rule.meta.id.clone(),
         rule_name: rule.meta.name.clone(),
         status,
         severity: rule.meta.severity,
-        resource: ResourceRef {
-            kind: resource.kind.clone(),
-            address: resource.address.clone(),
-            arn: resource.arn.clone(),
-        },
+        fingerprint: fingerprint(&rule.meta.id, &resource_ref),
+        resource: resource_ref,
         location,
         message,
+        waiver: None,
         evidence: evidence(rule, resource, focus.as_deref(), messages, digests),
     }
 }

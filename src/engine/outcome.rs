@@ -156,7 +156,46 @@ pub struct Outcome {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
     pub message: String,
+    /// Stable identity of (rule, resource): survives moving code within or between files
+    /// and reformatting, so waivers, baselines and history can follow a finding.
+    pub fingerprint: String,
+    /// The waiver that accepted this outcome (status `waived`) or that has expired.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<WaiverRef>,
     pub evidence: Evidence,
+}
+
+/// A waiver as recorded on an outcome: who accepted the risk, why, and until when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaiverRef {
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
+    /// `YYYY-MM-DD`; the waiver applies through that day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    /// True when the waiver matched but its expiry has passed (the outcome keeps its status).
+    #[serde(default)]
+    pub expired: bool,
+    /// Where the waiver is declared (`vouch.toml:12` or `main.tf:4`).
+    pub source: String,
+}
+
+/// The fingerprint of a (rule, resource) pair: the first 16 bytes of SHA-256 over the rule
+/// ID and the resource's identity (ARN for live resources, else the canonical address).
+pub fn fingerprint(rule_id: &str, resource: &ResourceRef) -> String {
+    use sha2::{Digest, Sha256};
+    let identity = resource.arn.as_deref().unwrap_or(&resource.address);
+    let digest = Sha256::new()
+        .chain_update(rule_id.as_bytes())
+        .chain_update([0])
+        .chain_update(resource.kind.as_bytes())
+        .chain_update([0])
+        .chain_update(identity.as_bytes())
+        .finalize();
+    hex::encode(&digest[..16])
 }
 
 impl Outcome {
