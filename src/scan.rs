@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::collect::terraform;
-use crate::engine::{self, Outcome, PolicySet, Status};
-use crate::model::{Diagnostic, Input, Snapshot};
+use crate::engine::{self, Outcome, PolicySet, RuleMeta, Status};
+use crate::model::{Diagnostic, Input, Resource, Snapshot};
 use crate::normalize;
 
 /// What to scan and how.
@@ -27,6 +27,12 @@ pub struct ScanResult {
     pub outcomes: Vec<Outcome>,
     /// Number of normalized resources judged.
     pub resource_count: usize,
+    /// Metadata of every rule in the policy set, sorted by ID (SARIF rule descriptors, HTML).
+    #[serde(skip)]
+    pub rules: Vec<RuleMeta>,
+    /// The normalized resources judged (the snapshot an evidence bundle carries).
+    #[serde(skip)]
+    pub resources: Vec<Resource>,
 }
 
 impl ScanResult {
@@ -35,6 +41,15 @@ impl ScanResult {
         self.diagnostics
             .iter()
             .any(|d| d.level == crate::model::DiagnosticLevel::Error)
+    }
+
+    /// The snapshot this result judged: resources, inputs and diagnostics.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            resources: self.resources.clone(),
+            inputs: self.inputs.clone(),
+            diagnostics: self.diagnostics.clone(),
+        }
     }
 
     /// Count of outcomes with this status.
@@ -67,6 +82,8 @@ pub fn judge(snapshot: &Snapshot, policies: &PolicySet) -> ScanResult {
         diagnostics: snapshot.diagnostics.clone(),
         outcomes: engine::evaluate(policies, &snapshot.resources, &digests),
         resource_count: snapshot.resources.len(),
+        rules: policies.rules.iter().map(|r| r.meta.clone()).collect(),
+        resources: snapshot.resources.clone(),
     }
 }
 

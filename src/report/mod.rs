@@ -2,7 +2,13 @@
 //! same in-memory [`ScanResult`] to a `&mut dyn Write`. Reporters never decide the exit code
 //! and never read the clock: run metadata (time included) arrives in [`RunInfo`].
 
+mod csv;
+mod excerpt;
+mod html;
 mod json;
+mod junit;
+mod ocsf;
+mod sarif;
 mod table;
 
 use std::io::{self, Write};
@@ -12,7 +18,13 @@ use serde::Serialize;
 use crate::engine::{Severity, Status};
 use crate::scan::ScanResult;
 
+pub use csv::CsvReporter;
+pub use excerpt::{read_excerpt, Excerpt};
+pub use html::HtmlReporter;
 pub use json::JsonReporter;
+pub use junit::JunitReporter;
+pub use ocsf::OcsfReporter;
+pub use sarif::SarifReporter;
 pub use table::TableReporter;
 
 /// Version of the JSON output contract; bump on any breaking change.
@@ -35,6 +47,16 @@ pub struct RunInfo {
 pub enum Format {
     Table,
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning and other SARIF consumers).
+    Sarif,
+    /// JUnit XML: a test suite per rule, a test case per resource.
+    Junit,
+    /// CSV (RFC 4180), one row per outcome.
+    Csv,
+    /// One self-contained HTML file for auditors.
+    Html,
+    /// OCSF 1.1 Compliance Finding (class 2003) events, as a JSON array.
+    Ocsf,
 }
 
 /// Renders a scan result in one format.
@@ -47,6 +69,24 @@ pub fn reporter(format: Format, color: bool) -> Box<dyn Reporter> {
     match format {
         Format::Table => Box::new(TableReporter { color }),
         Format::Json => Box::new(JsonReporter),
+        Format::Sarif => Box::new(SarifReporter),
+        Format::Junit => Box::new(JunitReporter),
+        Format::Csv => Box::new(CsvReporter),
+        Format::Html => Box::new(HtmlReporter::default()),
+        Format::Ocsf => Box::new(OcsfReporter::default()),
+    }
+}
+
+/// The rulesets a reporter rolls outcomes up into: the given ones, or the built-in ones.
+/// Built-in rulesets are embedded and checked by tests, so a load failure is a build defect;
+/// it still surfaces as an I/O error rather than a silently empty roll-up.
+pub(crate) fn rulesets_or_builtin(
+    given: &Option<Vec<crate::rulesets::Ruleset>>,
+) -> io::Result<Vec<crate::rulesets::Ruleset>> {
+    match given {
+        Some(sets) => Ok(sets.clone()),
+        None => crate::rulesets::Ruleset::builtin()
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string())),
     }
 }
 
