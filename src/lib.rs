@@ -9,6 +9,7 @@ pub mod cli;
 pub mod collect;
 pub mod embedded;
 pub mod engine;
+pub mod evidence;
 pub mod model;
 pub mod normalize;
 pub mod report;

@@ -41,6 +41,9 @@ pub enum Command {
     /// Work with policies (test cases, custom rules).
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Evidence bundles: make a signing key, verify a bundle.
+    #[command(subcommand)]
+    Evidence(EvidenceCommand),
 }
 
 /// The gate threshold: fail on outcomes at or above this severity.
@@ -119,6 +122,14 @@ pub struct ScanArgs {
     /// Colour in terminal output: auto (on a TTY, unless NO_COLOR), always or never.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
+
+    /// Write an evidence bundle (zip: reports, snapshot, policies, rulesets, manifest).
+    #[arg(long, value_name = "FILE.zip")]
+    pub bundle: Option<PathBuf>,
+
+    /// Sign the bundle's manifest with this Ed25519 secret key (see `vouch evidence keygen`).
+    #[arg(long, value_name = "KEY", requires = "bundle")]
+    pub sign_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -150,5 +161,23 @@ pub enum PolicyCommand {
     Test {
         /// A directory of custom policies (`*.rego` + `*.test.yaml`).
         dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvidenceCommand {
+    /// Make an Ed25519 key pair: KEY (secret seed, hex) and KEY.pub (public key, hex).
+    Keygen {
+        /// Where to write the secret key; the public key goes to the same path plus `.pub`.
+        #[arg(long, short = 'o', value_name = "KEY")]
+        output: PathBuf,
+    },
+    /// Check every file hash and the signature of a bundle; exit 1 on any mismatch.
+    Verify {
+        /// The bundle (`vouch scan --bundle FILE.zip`).
+        bundle: PathBuf,
+        /// The public key the manifest must be signed with (KEY.pub).
+        #[arg(long, value_name = "PUB")]
+        pubkey: Option<PathBuf>,
     },
 }

@@ -11,10 +11,11 @@ use anyhow::{Context, Result};
 use clap::{CommandFactory, FromArgMatches};
 
 use crate::engine::{testing, PolicySet, Severity, Status};
+use crate::evidence;
 use crate::model::kinds;
 use crate::report::{self, RunInfo};
 use crate::scan::{self, ScanResult};
-use args::{Cli, Command, ListFormat, PolicyCommand};
+use args::{Cli, Command, EvidenceCommand, ListFormat, PolicyCommand};
 use plan::{Destination, ScanPlan};
 
 /// The documented exit statuses.
@@ -77,6 +78,7 @@ fn dispatch(cli: Cli, matches: &clap::ArgMatches) -> Result<Exit> {
         Command::Rules(args) => list_rules(&args),
         Command::Schema { kind } => print_schema(kind.as_deref()),
         Command::Policy(PolicyCommand::Test { dir }) => policy_test(dir),
+        Command::Evidence(cmd) => evidence(cmd),
     }
 }
 
@@ -114,11 +116,73 @@ fn run_scan(plan: &ScanPlan) -> Result<Exit> {
             }
         }
     }
+    if let Some(path) = &plan.bundle {
+        write_bundle(path, plan.sign_key.as_deref(), &result, &run, &policies)?;
+    }
     Ok(gate(
         &result,
         plan.fail_on.threshold(),
         plan.fail_on_unknown,
     ))
+}
+
+fn write_bundle(
+    path: &std::path::Path,
+    key: Option<&std::path::Path>,
+    result: &ScanResult,
+    run: &RunInfo,
+    policies: &PolicySet,
+) -> Result<()> {
+    let key = key.map(evidence::keys::read_secret).transpose()?;
+    let bytes = evidence::build(result, run, policies, key.as_ref())?;
+    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// `vouch evidence keygen|verify`. Verify exits 1 on any mismatch, naming each file.
+fn evidence(cmd: EvidenceCommand) -> Result<Exit> {
+    match cmd {
+        EvidenceCommand::Keygen { output } => {
+            let key = evidence::keys::generate()?;
+            let public = evidence::keys::write_pair(&output, &key)?;
+            println!(
+                "wrote {} (secret: keep it out of the repository) and {}",
+                output.display(),
+                public.display()
+            );
+            Ok(Exit::Clean)
+        }
+        EvidenceCommand::Verify { bundle, pubkey } => {
+            let key = pubkey
+                .as_deref()
+                .map(evidence::keys::read_public)
+                .transpose()?;
+            let bytes = std::fs::read(&bundle)
+                .with_context(|| format!("cannot read {}", bundle.display()))?;
+            let v = evidence::verify::verify(&bytes, key.as_ref())?;
+            let mut out = io::stdout().lock();
+            for p in &v.problems {
+                writeln!(out, "{p}")?;
+            }
+            use evidence::verify::SignatureCheck;
+            let sig = match &v.signature {
+                SignatureCheck::Unsigned => "unsigned".to_owned(),
+                SignatureCheck::Trusted { public_key } => {
+                    format!("signature valid (key {public_key})")
+                }
+                SignatureCheck::SelfDeclared { public_key } => format!(
+                    "signature valid for the key the manifest names ({public_key}); pass --pubkey to pin it"
+                ),
+                SignatureCheck::Failed => "signature NOT valid".to_owned(),
+            };
+            if v.ok() {
+                writeln!(out, "OK: {} files match the manifest; {sig}", v.files_ok)?;
+                Ok(Exit::Clean)
+            } else {
+                writeln!(out, "FAILED: {} problem(s); {sig}", v.problems.len())?;
+                Ok(Exit::Findings)
+            }
+        }
+    }
 }
 
 fn level_word(level: crate::model::DiagnosticLevel) -> &'static str {

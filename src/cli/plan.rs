@@ -34,6 +34,9 @@ pub struct ScanPlan {
     pub fail_on_unknown: bool,
     pub policy_dirs: Vec<PathBuf>,
     pub timestamp: String,
+    /// Evidence bundle to write, and the key to sign its manifest with.
+    pub bundle: Option<PathBuf>,
+    pub sign_key: Option<PathBuf>,
 }
 
 impl ScanPlan {
@@ -69,6 +72,11 @@ impl ScanPlan {
                 bail!("--var-file {}: no such file", file.display());
             }
         }
+        if let Some(key) = &args.sign_key {
+            if !key.is_file() {
+                bail!("--sign-key {}: no such file", key.display());
+            }
+        }
         for dir in &args.policies {
             if !dir.is_dir() {
                 bail!("--policies {}: no such directory", dir.display());
@@ -87,6 +95,8 @@ impl ScanPlan {
             fail_on_unknown: args.fail_on_unknown,
             policy_dirs: args.policies,
             timestamp: timestamp(args.timestamp.as_deref())?,
+            bundle: args.bundle,
+            sign_key: args.sign_key,
         })
     }
 }
