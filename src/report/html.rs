@@ -670,7 +670,7 @@ impl Reporter for HtmlReporter {
                     .unwrap_or_default();
                 let mut detail = String::new();
                 if c.rules.is_empty() {
-                    detail.push_str(r#"<span class="muted">manual: needs an assessor</span>"#);
+                    detail.push_str(r#"<div class="muted">manual: needs an assessor</div>"#);
                 } else {
                     let _ = write!(
                         detail,
