@@ -372,10 +372,9 @@ fn evidence_html(o: &Outcome, digests: &BTreeMap<&str, &str>, files: Option<&mut
                         if hit { " hit" } else { "" },
                         escape(line)
                     );
-                    h.push('\n');
                 }
                 if ex.truncated {
-                    h.push_str("<span class=\"muted\">… (cut)</span>\n");
+                    h.push_str("<span class=\"ln muted\">… (cut)</span>");
                 }
                 h.push_str("</pre>");
             }
