@@ -12,11 +12,25 @@ use crate::engine::{self, Outcome, PolicySet, Status};
 use crate::model::{Diagnostic, Input, Snapshot};
 use crate::normalize;
 
+/// A kind of input a scan can read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+pub enum Source {
+    Terraform,
+}
+
 /// What to scan and how.
 #[derive(Debug, Clone, Default)]
 pub struct ScanOptions {
     pub paths: Vec<PathBuf>,
+    /// Which kinds of input to read; empty means all.
+    pub sources: Vec<Source>,
     pub terraform: terraform::Options,
+}
+
+impl ScanOptions {
+    fn reads(&self, source: Source) -> bool {
+        self.sources.is_empty() || self.sources.contains(&source)
+    }
 }
 
 /// The result of one scan: inputs, diagnostics and one outcome per (rule, resource).
@@ -45,12 +59,15 @@ impl ScanResult {
 
 /// Collects and normalizes every supported source under `options.paths`.
 pub fn collect(options: &ScanOptions) -> Snapshot {
-    let tf = terraform::load(&options.paths, &options.terraform);
-    let mut snapshot = Snapshot {
-        resources: normalize::terraform::normalize(&tf.instances),
-        inputs: tf.inputs,
-        diagnostics: tf.diagnostics,
-    };
+    let mut snapshot = Snapshot::default();
+    if options.reads(Source::Terraform) {
+        let tf = terraform::load(&options.paths, &options.terraform);
+        snapshot.extend(Snapshot {
+            resources: normalize::terraform::normalize(&tf.instances),
+            inputs: tf.inputs,
+            diagnostics: tf.diagnostics,
+        });
+    }
     snapshot.sort();
     snapshot
 }

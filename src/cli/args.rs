@@ -83,6 +83,10 @@ pub struct ScanArgs {
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
 
+    /// Read only these kinds of input (repeatable); default: all.
+    #[arg(long = "source", value_enum)]
+    pub sources: Vec<crate::scan::Source>,
+
     /// Output format; repeat it, each followed by its own --output, to write several.
     #[arg(long, short = 'f', value_enum)]
     pub format: Vec<Format>,
@@ -115,6 +119,10 @@ pub struct ScanArgs {
     /// Defaults to SOURCE_DATE_EPOCH when set, else the current time.
     #[arg(long)]
     pub timestamp: Option<String>,
+
+    /// Collect and normalize only, print counts, judge nothing (for benchmarks).
+    #[arg(long, hide = true)]
+    pub collect_only: bool,
 
     /// Colour in terminal output: auto (on a TTY, unless NO_COLOR), always or never.
     #[arg(long, value_enum, default_value = "auto")]

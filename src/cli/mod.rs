@@ -81,6 +81,20 @@ fn dispatch(cli: Cli, matches: &clap::ArgMatches) -> Result<Exit> {
 }
 
 fn run_scan(plan: &ScanPlan) -> Result<Exit> {
+    if plan.collect_only {
+        let snapshot = scan::collect(&plan.options);
+        println!(
+            "{} resources from {} files, {} diagnostics",
+            snapshot.resources.len(),
+            snapshot.inputs.len(),
+            snapshot.diagnostics.len()
+        );
+        return Ok(if snapshot.has_errors() {
+            Exit::Error
+        } else {
+            Exit::Clean
+        });
+    }
     let policies = PolicySet::load(&plan.policy_dirs, &Default::default())?;
     let result = scan::run(&plan.options, &policies);
     for d in &result.diagnostics {

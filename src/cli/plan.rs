@@ -34,6 +34,7 @@ pub struct ScanPlan {
     pub fail_on_unknown: bool,
     pub policy_dirs: Vec<PathBuf>,
     pub timestamp: String,
+    pub collect_only: bool,
 }
 
 impl ScanPlan {
@@ -77,6 +78,7 @@ impl ScanPlan {
         Ok(Self {
             options: ScanOptions {
                 paths: args.paths,
+                sources: args.sources,
                 terraform: terraform::Options {
                     var_files: args.var_files,
                     vars,
@@ -87,6 +89,7 @@ impl ScanPlan {
             fail_on_unknown: args.fail_on_unknown,
             policy_dirs: args.policies,
             timestamp: timestamp(args.timestamp.as_deref())?,
+            collect_only: args.collect_only,
         })
     }
 }
