@@ -2,15 +2,19 @@
 //! normalize them, evaluate the policies, and return everything a reporter needs.
 //! No printing and no exit codes here: the CLI decides what to show and how to gate.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use serde::Serialize;
+use time::Date;
 
+use crate::baseline::{self, Baseline};
 use crate::collect::terraform;
+use crate::engine::policy::RuleStatus;
 use crate::engine::{self, Outcome, PolicySet, Status};
 use crate::model::{Diagnostic, Input, Snapshot};
 use crate::normalize;
+use crate::waivers::{self, Waiver, WaiverReport};
 
 /// A kind of input a scan can read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
@@ -25,6 +29,12 @@ pub struct ScanOptions {
     /// Which kinds of input to read; empty means all.
     pub sources: Vec<Source>,
     pub terraform: terraform::Options,
+    /// Waivers from configuration (inline ones are read from the scanned files).
+    pub waivers: Vec<Waiver>,
+    /// The run's date, against which waiver expiry is judged; `None` skips waivers.
+    pub today: Option<Date>,
+    /// Accepted failures that do not gate.
+    pub baseline: Option<Baseline>,
 }
 
 impl ScanOptions {
@@ -41,6 +51,12 @@ pub struct ScanResult {
     pub outcomes: Vec<Outcome>,
     /// Number of normalized resources judged.
     pub resource_count: usize,
+    /// Stale and expired waivers.
+    pub waivers: WaiverReport,
+    /// Baseline entries that no longer fail.
+    pub baseline_fixed: Vec<baseline::Entry>,
+    /// Rules that report but never gate (preview rules not enabled in configuration).
+    pub non_gating: BTreeSet<String>,
 }
 
 impl ScanResult {
@@ -72,22 +88,45 @@ pub fn collect(options: &ScanOptions) -> Snapshot {
     snapshot
 }
 
-/// Judges a snapshot with a policy set.
-pub fn judge(snapshot: &Snapshot, policies: &PolicySet) -> ScanResult {
+/// Judges a snapshot with a policy set, then applies waivers and the baseline.
+pub fn judge(snapshot: &Snapshot, policies: &PolicySet, options: &ScanOptions) -> ScanResult {
     let digests: BTreeMap<String, String> = snapshot
         .inputs
         .iter()
         .map(|i| (i.path.clone(), i.sha256.clone()))
         .collect();
+    let mut outcomes = engine::evaluate(policies, &snapshot.resources, &digests);
+    let mut diagnostics = snapshot.diagnostics.clone();
+    let mut waiver_report = WaiverReport::default();
+    if let Some(today) = options.today {
+        let (mut waivers, problems) = waivers::inline_waivers(&snapshot.inputs);
+        diagnostics.extend(problems);
+        waivers.splice(0..0, options.waivers.iter().cloned());
+        waiver_report = waivers::apply(&mut outcomes, &snapshot.resources, &waivers, today);
+    }
+    let baseline_fixed = options
+        .baseline
+        .as_ref()
+        .map(|b| b.apply(&mut outcomes))
+        .unwrap_or_default();
+    diagnostics.sort();
     ScanResult {
         inputs: snapshot.inputs.clone(),
-        diagnostics: snapshot.diagnostics.clone(),
-        outcomes: engine::evaluate(policies, &snapshot.resources, &digests),
+        diagnostics,
+        outcomes,
         resource_count: snapshot.resources.len(),
+        waivers: waiver_report,
+        baseline_fixed,
+        non_gating: policies
+            .rules
+            .iter()
+            .filter(|r| r.meta.status != RuleStatus::Stable)
+            .map(|r| r.meta.id.clone())
+            .collect(),
     }
 }
 
 /// Collects, normalizes and judges in one go.
 pub fn run(options: &ScanOptions, policies: &PolicySet) -> ScanResult {
-    judge(&collect(options), policies)
+    judge(&collect(options), policies, options)
 }

@@ -41,6 +41,45 @@ pub enum Command {
     /// Work with policies (test cases, custom rules).
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Record or inspect accepted failures.
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
+    /// Show what changed between two JSON reports: new, fixed, still failing, newly unknown.
+    #[command(after_help = "Exit status: 0 no new failure, 1 new failures, 2 error")]
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ListFormat,
+    },
+    /// Work with vouch.toml.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// Scan and record every current failure as accepted.
+    Create {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Where to write the baseline (JSON).
+        #[arg(long, short = 'o')]
+        output: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Validate a vouch.toml (default: the one found from the current directory).
+    Check { file: Option<PathBuf> },
 }
 
 /// The gate threshold: fail on outcomes at or above this severity.
@@ -77,8 +116,9 @@ impl FailOn {
     }
 }
 
+/// What to read: shared by `scan` and `baseline create`.
 #[derive(Debug, Args)]
-pub struct ScanArgs {
+pub struct InputArgs {
     /// Files or directories to scan.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
@@ -87,21 +127,13 @@ pub struct ScanArgs {
     #[arg(long = "source", value_enum)]
     pub sources: Vec<crate::scan::Source>,
 
-    /// Output format; repeat it, each followed by its own --output, to write several.
-    #[arg(long, short = 'f', value_enum)]
-    pub format: Vec<Format>,
+    /// Configuration file (default: vouch.toml in the first path or a parent directory).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 
-    /// Write the preceding --format to this file instead of standard output.
-    #[arg(long, short = 'o')]
-    pub output: Vec<PathBuf>,
-
-    /// Fail (exit 1) on failing outcomes at or above this severity.
-    #[arg(long, value_enum, default_value = "high")]
-    pub fail_on: FailOn,
-
-    /// Make unknown outcomes at or above the threshold fail the run too.
-    #[arg(long)]
-    pub fail_on_unknown: bool,
+    /// Ignore any vouch.toml.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
 
     /// Also load custom policies from this directory (repeatable).
     #[arg(long = "policies", value_name = "DIR")]
@@ -115,10 +147,37 @@ pub struct ScanArgs {
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<PathBuf>,
 
-    /// Time recorded in the report's run metadata (RFC 3339), for reproducible output.
-    /// Defaults to SOURCE_DATE_EPOCH when set, else the current time.
+    /// Time recorded in the report's run metadata (RFC 3339), for reproducible output; its
+    /// date is also "today" for waiver expiry. Defaults to SOURCE_DATE_EPOCH, else now.
     #[arg(long)]
     pub timestamp: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Output format; repeat it, each followed by its own --output, to write several.
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Vec<Format>,
+
+    /// Write the preceding --format to this file instead of standard output.
+    #[arg(long, short = 'o')]
+    pub output: Vec<PathBuf>,
+
+    /// Fail (exit 1) on failing outcomes at or above this severity [default: high, or
+    /// `fail_on` from vouch.toml].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+
+    /// Make unknown outcomes at or above the threshold fail the run too.
+    #[arg(long)]
+    pub fail_on_unknown: bool,
+
+    /// Fail only on failures that are not in this baseline (see `vouch baseline create`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
 
     /// Collect and normalize only, print counts, judge nothing (for benchmarks).
     #[arg(long, hide = true)]

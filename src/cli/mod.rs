@@ -10,12 +10,15 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{CommandFactory, FromArgMatches};
 
+use crate::baseline::Baseline;
+use crate::config::Config;
+use crate::diff;
 use crate::engine::{testing, PolicySet, Severity, Status};
 use crate::model::kinds;
 use crate::report::{self, RunInfo};
 use crate::scan::{self, ScanResult};
-use args::{Cli, Command, ListFormat, PolicyCommand};
-use plan::{Destination, ScanPlan};
+use args::{BaselineCommand, Cli, Command, ConfigCommand, ListFormat, PolicyCommand};
+use plan::{Destination, InputPlan, ScanPlan};
 
 /// The documented exit statuses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,12 +80,131 @@ fn dispatch(cli: Cli, matches: &clap::ArgMatches) -> Result<Exit> {
         Command::Rules(args) => list_rules(&args),
         Command::Schema { kind } => print_schema(kind.as_deref()),
         Command::Policy(PolicyCommand::Test { dir }) => policy_test(dir),
+        Command::Baseline(BaselineCommand::Create { input, output }) => {
+            let plan = InputPlan::from_args(input)?;
+            let result = scan::run(&plan.options, &plan.policies()?);
+            print_problems(&result);
+            let baseline = Baseline::from_outcomes(&result.outcomes, plan.timestamp.clone());
+            let mut text = serde_json::to_string_pretty(&baseline)?;
+            text.push('\n');
+            std::fs::write(&output, text)
+                .with_context(|| format!("cannot write {}", output.display()))?;
+            eprintln!(
+                "baseline: {} failing outcomes recorded in {}",
+                baseline.entries.len(),
+                output.display()
+            );
+            Ok(if result.incomplete() {
+                Exit::Error
+            } else {
+                Exit::Clean
+            })
+        }
+        Command::Diff { old, new, format } => {
+            let d = diff::diff_files(&old, &new)?;
+            print_diff(&d, format)?;
+            Ok(if d.new.is_empty() {
+                Exit::Clean
+            } else {
+                Exit::Findings
+            })
+        }
+        Command::Config(ConfigCommand::Check { file }) => {
+            let path = match file {
+                Some(f) => f,
+                None => Config::discover(std::path::Path::new("."))
+                    .context("no vouch.toml found in this directory or its parents")?,
+            };
+            Config::load(&path)?;
+            println!("{}: ok", path.display());
+            Ok(Exit::Clean)
+        }
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "vouch", &mut io::stdout().lock());
+            Ok(Exit::Clean)
+        }
+        Command::Man => {
+            clap_mangen::Man::new(Cli::command()).render(&mut io::stdout().lock())?;
+            Ok(Exit::Clean)
+        }
     }
+}
+
+/// Input problems and waiver housekeeping go to stderr, whatever the output format.
+fn print_problems(result: &ScanResult) {
+    for d in &result.diagnostics {
+        eprintln!("{}: {d}", level_word(d.level));
+    }
+    for w in &result.waivers.expired {
+        eprintln!(
+            "warning: {}: waiver for `{}` expired on {}; the finding counts again",
+            w.source,
+            w.rule,
+            w.expires.as_deref().unwrap_or("?")
+        );
+    }
+    for w in &result.waivers.unmatched {
+        eprintln!(
+            "warning: {}: waiver for `{}` matches nothing",
+            w.source, w.rule
+        );
+    }
+    for e in &result.baseline_fixed {
+        eprintln!(
+            "fixed: {} on {} (in the baseline, no longer failing)",
+            e.rule_id, e.address
+        );
+    }
+}
+
+fn print_diff(d: &diff::Diff, format: ListFormat) -> Result<()> {
+    let mut out = io::stdout().lock();
+    match format {
+        ListFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, d)?;
+            writeln!(out)?;
+        }
+        ListFormat::Table => {
+            let mut table = comfy_table::Table::new();
+            table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+            table.set_header(["CHANGE", "RULE", "RESOURCE", "BEFORE", "AFTER", "MESSAGE"]);
+            let groups = [
+                ("new", &d.new),
+                ("fixed", &d.fixed),
+                ("still failing", &d.still_failing),
+                ("newly unknown", &d.newly_unknown),
+            ];
+            let status = |s: Option<Status>| s.map_or("-".to_owned(), |s| s.to_string());
+            for (label, changes) in groups {
+                for c in changes {
+                    table.add_row([
+                        label.to_owned(),
+                        c.rule_id.clone(),
+                        c.address.clone(),
+                        status(c.before),
+                        status(c.after),
+                        c.message.clone(),
+                    ]);
+                }
+            }
+            writeln!(out, "{table}")?;
+            writeln!(
+                out,
+                "{} new, {} fixed, {} still failing, {} newly unknown",
+                d.new.len(),
+                d.fixed.len(),
+                d.still_failing.len(),
+                d.newly_unknown.len()
+            )?;
+        }
+    }
+    Ok(())
 }
 
 fn run_scan(plan: &ScanPlan) -> Result<Exit> {
     if plan.collect_only {
-        let snapshot = scan::collect(&plan.options);
+        let snapshot = scan::collect(&plan.input.options);
         println!(
             "{} resources from {} files, {} diagnostics",
             snapshot.resources.len(),
@@ -95,20 +217,19 @@ fn run_scan(plan: &ScanPlan) -> Result<Exit> {
             Exit::Clean
         });
     }
-    let policies = PolicySet::load(&plan.policy_dirs, &Default::default())?;
-    let result = scan::run(&plan.options, &policies);
-    for d in &result.diagnostics {
-        eprintln!("{}: {d}", level_word(d.level));
-    }
+    let policies = plan.input.policies()?;
+    let result = scan::run(&plan.input.options, &policies);
+    print_problems(&result);
     let run = RunInfo {
-        timestamp: plan.timestamp.clone(),
+        timestamp: plan.input.timestamp.clone(),
         paths: plan
+            .input
             .options
             .paths
             .iter()
             .map(|p| p.display().to_string())
             .collect(),
-        fail_on: plan.fail_on.as_str().to_owned(),
+        fail_on: plan.fail_on_label.clone(),
         fail_on_unknown: plan.fail_on_unknown,
     };
     for output in &plan.outputs {
@@ -128,11 +249,7 @@ fn run_scan(plan: &ScanPlan) -> Result<Exit> {
             }
         }
     }
-    Ok(gate(
-        &result,
-        plan.fail_on.threshold(),
-        plan.fail_on_unknown,
-    ))
+    Ok(gate(&result, plan.fail_on, plan.fail_on_unknown))
 }
 
 fn level_word(level: crate::model::DiagnosticLevel) -> &'static str {

@@ -2,6 +2,7 @@
 //! same in-memory [`ScanResult`] to a `&mut dyn Write`. Reporters never decide the exit code
 //! and never read the clock: run metadata (time included) arrives in [`RunInfo`].
 
+mod github;
 mod json;
 mod table;
 
@@ -12,6 +13,7 @@ use serde::Serialize;
 use crate::engine::{Severity, Status};
 use crate::scan::ScanResult;
 
+pub use github::GithubReporter;
 pub use json::JsonReporter;
 pub use table::TableReporter;
 
@@ -35,6 +37,8 @@ pub struct RunInfo {
 pub enum Format {
     Table,
     Json,
+    /// GitHub Actions workflow annotations.
+    Github,
 }
 
 /// Renders a scan result in one format.
@@ -47,6 +51,7 @@ pub fn reporter(format: Format, color: bool) -> Box<dyn Reporter> {
     match format {
         Format::Table => Box::new(TableReporter { color }),
         Format::Json => Box::new(JsonReporter),
+        Format::Github => Box::new(GithubReporter),
     }
 }
 
