@@ -242,3 +242,39 @@ pub fn controls(framework: &str, format: ListFormat) -> Result<Exit> {
     }
     Ok(Exit::Clean)
 }
+
+/// The README's rules-by-framework table (generated; drift-checked by `tests/docs.rs`).
+pub fn render_rules_table(rules: &[Rule], rulesets: &[Ruleset]) -> String {
+    let mut s = String::from("| rule | severity |");
+    for set in rulesets {
+        s.push_str(&format!(" {} |", set.framework));
+    }
+    s.push_str("\n|---|---|");
+    s.push_str(&"---|".repeat(rulesets.len()));
+    s.push('\n');
+    for rule in rules {
+        s.push_str(&format!(
+            "| [`{id}`](docs/rules/{id}.md) | {} |",
+            rule.meta.severity,
+            id = rule.meta.id
+        ));
+        for set in rulesets {
+            let ids: Vec<&str> = set
+                .controls
+                .iter()
+                .filter(|c| c.rules.contains(&rule.meta.id))
+                .map(|c| c.id.as_str())
+                .collect();
+            s.push_str(&format!(
+                " {} |",
+                if ids.is_empty() {
+                    "—".to_owned()
+                } else {
+                    ids.join(", ")
+                }
+            ));
+        }
+        s.push('\n');
+    }
+    s
+}
