@@ -7,10 +7,10 @@
 //! - `resource_changes[].change.after_unknown` is merged in: an attribute known only after
 //!   apply is the unknown marker `"known after apply"`, except when the `configuration`
 //!   expression of that attribute references a managed resource or data source, in which case
-//!   the value is the Terraform interpolation string of the first such reference, qualified
-//!   by the instance's module path (`"${aws_s3_bucket.b.id}"`,
-//!   `"${module.logs[0].aws_kms_key.k.arn}"`) — the same convention as the HCL collector, so
-//!   the adapter's joins work on plans;
+//!   the value is the Terraform interpolation string of the first such reference, as written
+//!   in the configuration, i.e. relative to the instance's own module
+//!   (`"${aws_s3_bucket.b.id}"`) — the same convention as the HCL collector, so the adapter's
+//!   joins (which resolve references within the instance's module chain) work on plans;
 //! - resources whose only change action is `delete` are not judged; `prior_state` is
 //!   ignored unless [`PlanOptions::include_prior_state`].
 //!
@@ -364,19 +364,8 @@ impl Ctx<'_> {
             collect_lines(v, "", &mut attribute_lines, 0);
         }
         if let Some(change) = change {
-            let module_prefix: String = parsed
-                .module_chain
-                .iter()
-                .map(|m| format!("{m}."))
-                .collect();
             let config = self.config.expressions.get(&parsed.config_address);
-            merge_unknown(
-                &mut values,
-                &change.after_unknown,
-                config,
-                &module_prefix,
-                0,
-            );
+            merge_unknown(&mut values, &change.after_unknown, config, 0);
         }
         self.out.instances.push(TfInstance {
             mode,
@@ -425,20 +414,14 @@ fn collect_lines(node: &Node, path: &str, lines: &mut BTreeMap<String, (u32, u32
 
 /// Replaces every `true` leaf of `after_unknown` in `value` by a reference from the
 /// configuration expression at the same path, or by the unknown marker.
-fn merge_unknown(
-    value: &mut Value,
-    after_unknown: &Value,
-    config: Option<&Value>,
-    module_prefix: &str,
-    depth: usize,
-) {
+fn merge_unknown(value: &mut Value, after_unknown: &Value, config: Option<&Value>, depth: usize) {
     if depth > 64 {
         return;
     }
     match after_unknown {
         Value::Bool(true) => {
             *value = config
-                .and_then(|c| reference_of(c, module_prefix))
+                .and_then(reference_of)
                 .unwrap_or_else(|| unknown(AFTER_APPLY));
         }
         Value::Object(map) if has_true(after_unknown) => {
@@ -451,13 +434,7 @@ fn merge_unknown(
                         continue;
                     }
                     let child = target.entry(k.clone()).or_insert(Value::Null);
-                    merge_unknown(
-                        child,
-                        u,
-                        config.and_then(|c| c.get(k)),
-                        module_prefix,
-                        depth + 1,
-                    );
+                    merge_unknown(child, u, config.and_then(|c| c.get(k)), depth + 1);
                 }
             }
         }
@@ -477,7 +454,7 @@ fn merge_unknown(
                         .and_then(|c| c.as_array())
                         .and_then(|a| a.get(i).or(a.first()));
                     if let Some(child) = target.get_mut(i) {
-                        merge_unknown(child, u, child_config, module_prefix, depth + 1);
+                        merge_unknown(child, u, child_config, depth + 1);
                     }
                 }
             }
@@ -496,8 +473,8 @@ fn has_true(v: &Value) -> bool {
 }
 
 /// The first reference of a configuration expression that names a managed resource or a data
-/// source, as an interpolation string qualified by the module path.
-fn reference_of(expr: &Value, module_prefix: &str) -> Option<Value> {
+/// source, as an interpolation string relative to the instance's module.
+fn reference_of(expr: &Value) -> Option<Value> {
     let refs = expr.get("references")?.as_array()?;
     refs.iter().filter_map(Value::as_str).find_map(|r| {
         let first = r.split(['.', '[']).next().unwrap_or_default();
@@ -509,7 +486,7 @@ fn reference_of(expr: &Value, module_prefix: &str) -> Option<Value> {
                 ));
         // A bare `aws_s3_bucket.b` (no attribute) is listed after the attribute form; both
         // name the same resource, so the first match is the most specific.
-        is_resource.then(|| Value::String(format!("${{{module_prefix}{r}}}")))
+        is_resource.then(|| Value::String(format!("${{{r}}}")))
     })
 }
 
