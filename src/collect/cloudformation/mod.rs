@@ -477,7 +477,14 @@ impl Loader {
         params: &BTreeMap<String, Value>,
         chain: &mut Vec<PathBuf>,
     ) {
-        let child = parent.parent().unwrap_or(Path::new("")).join(url);
+        // `./child.yaml` → `dir/child.yaml`: the display path carries no `.` components.
+        let child: PathBuf = parent
+            .parent()
+            .unwrap_or(Path::new(""))
+            .join(url)
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect();
         let warn = |msg: String| {
             diag(
                 DiagnosticLevel::Warning,

@@ -386,7 +386,13 @@ fn inline_parts(inst: &TfInstance) -> Vec<Part> {
 
 /// A split resource whose bucket was not determined: (instance, its parts, buckets it might
 /// configure, outside-bucket group key, reason).
-type Unresolved<'a> = (&'a TfInstance, Vec<Part>, Vec<usize>, Option<String>, String);
+type Unresolved<'a> = (
+    &'a TfInstance,
+    Vec<Part>,
+    Vec<usize>,
+    Option<String>,
+    String,
+);
 
 /// The literal name of a bucket, when it has one that a sub-resource could spell out.
 fn literal_name(inst: &TfInstance) -> Option<String> {
