@@ -644,7 +644,7 @@ fn canonical(path: &Path) -> PathBuf {
 }
 
 /// Display form of a path: as given, `/` separators, no leading `./`.
-pub(crate) fn display_path(path: &Path) -> String {
+pub fn display_path(path: &Path) -> String {
     let s = path.to_string_lossy().replace('\\', "/");
     match s.strip_prefix("./") {
         Some(rest) if !rest.is_empty() => rest.to_owned(),
@@ -653,7 +653,7 @@ pub(crate) fn display_path(path: &Path) -> String {
 }
 
 /// Decodes file bytes: UTF-8 (BOM skipped) or UTF-16 with a BOM.
-pub(crate) fn decode_text(bytes: &[u8]) -> Result<String, String> {
+pub fn decode_text(bytes: &[u8]) -> Result<String, String> {
     let utf16 = |le: bool, body: &[u8]| {
         let units: Vec<u16> = body
             .chunks_exact(2)
