@@ -157,7 +157,7 @@ fn parameter_files_cli_overrides_and_pseudo_parameters() {
 #[test]
 fn json_templates_keep_lines() {
     let path = fixture("bucket.json");
-    let out = load(&[path.clone()], &CfnOptions::default());
+    let out = load(std::slice::from_ref(&path), &CfnOptions::default());
     assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
     let b = get(&out, "JsonBucket");
     assert_eq!(b.start_line, line_of(&path, "\"JsonBucket\""));

@@ -9,7 +9,9 @@ use vouch::collect::terraform::{Mode, Output, TfInstance};
 use vouch::model::{unknown_reason, DiagnosticLevel};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/plan").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/plan")
+        .join(name)
 }
 
 fn get<'a>(out: &'a Output, address: &str) -> &'a TfInstance {
@@ -27,7 +29,7 @@ fn line_of(file: &Path, needle: &str) -> u32 {
 #[test]
 fn planned_values_with_unknowns_references_and_modules() {
     let path = fixture("s3_sg/tfplan.json");
-    let out = load(&[path.clone()], &PlanOptions::default());
+    let out = load(std::slice::from_ref(&path), &PlanOptions::default());
     assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
     assert_eq!(out.inputs.len(), 1);
     let addresses: Vec<&str> = out.instances.iter().map(|i| i.address.as_str()).collect();
@@ -43,12 +45,21 @@ fn planned_values_with_unknowns_references_and_modules() {
     );
     let b = get(&out, "aws_s3_bucket.b");
     assert_eq!(b.mode, Mode::Managed);
-    assert_eq!((b.resource_type.as_str(), b.name.as_str()), ("aws_s3_bucket", "b"));
+    assert_eq!(
+        (b.resource_type.as_str(), b.name.as_str()),
+        ("aws_s3_bucket", "b")
+    );
     assert_eq!(b.values["bucket"], json!("plan-bucket"));
     assert_eq!(unknown_reason(&b.values["arn"]), Some("known after apply"));
     assert_eq!(b.file, vouch::collect::cloudformation::display_path(&path));
-    assert_eq!(b.start_line, line_of(&path, "\"address\": \"aws_s3_bucket.b\"") - 1);
-    assert_eq!(b.attribute_lines["bucket"].0, line_of(&path, "\"values\": {\"bucket\": \"plan-bucket\""));
+    assert_eq!(
+        b.start_line,
+        line_of(&path, "\"address\": \"aws_s3_bucket.b\"") - 1
+    );
+    assert_eq!(
+        b.attribute_lines["bucket"].0,
+        line_of(&path, "\"values\": {\"bucket\": \"plan-bucket\"")
+    );
 
     // Unknown after apply, but the configuration says which resource it is.
     let pab = get(&out, "aws_s3_bucket_public_access_block.b");
@@ -56,12 +67,18 @@ fn planned_values_with_unknowns_references_and_modules() {
     assert_eq!(pab.values["block_public_policy"], json!(false));
     // A variable reference is not a resource: plain unknown.
     let sg = get(&out, "aws_security_group.web");
-    assert_eq!(unknown_reason(&sg.values["vpc_id"]), Some("known after apply"));
+    assert_eq!(
+        unknown_reason(&sg.values["vpc_id"]),
+        Some("known after apply")
+    );
     assert_eq!(sg.values["ingress"][0]["cidr_blocks"], json!(["0.0.0.0/0"]));
     // Child module: address, chain, and a reference relative to the module.
     let k = get(&out, "module.logs[0].aws_kms_key.k");
     assert_eq!(k.module_chain, ["module.logs[0]"]);
-    assert_eq!(k.values["policy"], json!("${data.aws_iam_policy_document.p.json}"));
+    assert_eq!(
+        k.values["policy"],
+        json!("${data.aws_iam_policy_document.p.json}")
+    );
 
     let with_prior = load(
         &[path],
@@ -70,8 +87,14 @@ fn planned_values_with_unknowns_references_and_modules() {
             ..PlanOptions::default()
         },
     );
-    assert!(with_prior.instances.iter().any(|i| i.address == "aws_s3_bucket.kept"));
-    assert!(with_prior.instances.iter().all(|i| i.address != "aws_s3_bucket.old"));
+    assert!(with_prior
+        .instances
+        .iter()
+        .any(|i| i.address == "aws_s3_bucket.kept"));
+    assert!(with_prior
+        .instances
+        .iter()
+        .all(|i| i.address != "aws_s3_bucket.old"));
 }
 
 #[test]
@@ -82,8 +105,14 @@ fn terraform_adapter_joins_plan_instances() {
         .iter()
         .find(|r| r.kind == "aws.s3.bucket" && r.address == "aws_s3_bucket.b")
         .unwrap();
-    assert_eq!(bucket.attributes["public_access_block"]["block_public_policy"], json!(false));
-    assert_eq!(bucket.provenance.joined, ["aws_s3_bucket_public_access_block.b"]);
+    assert_eq!(
+        bucket.attributes["public_access_block"]["block_public_policy"],
+        json!(false)
+    );
+    assert_eq!(
+        bucket.provenance.joined,
+        ["aws_s3_bucket_public_access_block.b"]
+    );
 }
 
 #[test]
@@ -103,9 +132,16 @@ fn utf16_plans_are_read() {
 
 #[test]
 fn format_version_and_malformed_plans() {
-    let out = load_str("p.json", r#"{"format_version": "2.0", "planned_values": {}}"#, &PlanOptions::default());
+    let out = load_str(
+        "p.json",
+        r#"{"format_version": "2.0", "planned_values": {}}"#,
+        &PlanOptions::default(),
+    );
     let d = &out.diagnostics[0];
-    assert_eq!((d.level, d.code.as_str()), (DiagnosticLevel::Error, "plan-unsupported-format"));
+    assert_eq!(
+        (d.level, d.code.as_str()),
+        (DiagnosticLevel::Error, "plan-unsupported-format")
+    );
     assert_eq!((d.line, d.column), (Some(1), Some(20)));
     // Terraform 0.12-0.15 plans (format 0.x) share the structure and are read.
     let out = load_str(
@@ -115,10 +151,20 @@ fn format_version_and_malformed_plans() {
     );
     assert!(out.diagnostics.is_empty());
     assert_eq!(out.instances.len(), 1);
-    let out = load_str("bad.json", "{\"format_version\": \"1.0\",\n \"planned_values\": [}", &PlanOptions::default());
+    let out = load_str(
+        "bad.json",
+        "{\"format_version\": \"1.0\",\n \"planned_values\": [}",
+        &PlanOptions::default(),
+    );
     let d = &out.diagnostics[0];
-    assert_eq!((d.code.as_str(), d.line, d.column), ("parse-error", Some(2), Some(21)));
+    assert_eq!(
+        (d.code.as_str(), d.line, d.column),
+        ("parse-error", Some(2), Some(21))
+    );
     // Valid JSON that is not a plan is not a plan.
-    let out = load(&[fixture("../cloudformation/params.json")], &PlanOptions::default());
+    let out = load(
+        &[fixture("../cloudformation/params.json")],
+        &PlanOptions::default(),
+    );
     assert!(out.instances.is_empty() && out.diagnostics.is_empty() && out.inputs.is_empty());
 }
