@@ -358,7 +358,9 @@ impl Loader {
         let mut diagnostics = Vec::new();
         for (key, body) in entries {
             let Some(rtype) = body.get("Type").and_then(Node::as_str) else {
-                let module = body.get("Type").and_then(|t| t.get("Fn::Rain::Module"));
+                let module = body
+                    .get("Type")
+                    .and_then(|t| t.get("Fn::Rain::Module").or_else(|| t.get("Rain::Module")));
                 let (code, message) = if key.name.starts_with("Fn::ForEach") {
                     ("cfn-unsupported", format!("{} (AWS::LanguageExtensions) is not expanded; its resources are not judged", key.name))
                 } else if module.is_some() {
