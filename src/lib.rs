@@ -5,8 +5,11 @@
 //! [`scan`] ties the steps together and [`cli`] is the command line around it.
 //! The library never prints, except [`cli`], which owns the terminal.
 
+pub mod baseline;
 pub mod cli;
 pub mod collect;
+pub mod config;
+pub mod diff;
 pub mod embedded;
 pub mod engine;
 pub mod evidence;
@@ -15,3 +18,4 @@ pub mod normalize;
 pub mod report;
 pub mod rulesets;
 pub mod scan;
+pub mod waivers;

@@ -2,21 +2,48 @@
 //! normalize them, evaluate the policies, and return everything a reporter needs.
 //! No printing and no exit codes here: the CLI decides what to show and how to gate.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use serde::Serialize;
+use time::Date;
 
+use crate::baseline::{self, Baseline};
 use crate::collect::terraform;
+use crate::engine::policy::RuleStatus;
 use crate::engine::{self, Outcome, PolicySet, RuleMeta, Status};
 use crate::model::{Diagnostic, Input, Resource, Snapshot};
 use crate::normalize;
+use crate::rulesets::{FrameworkResult, Ruleset};
+use crate::waivers::{self, Waiver, WaiverReport};
+
+/// A kind of input a scan can read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+pub enum Source {
+    Terraform,
+}
 
 /// What to scan and how.
 #[derive(Debug, Clone, Default)]
 pub struct ScanOptions {
     pub paths: Vec<PathBuf>,
+    /// Which kinds of input to read; empty means all.
+    pub sources: Vec<Source>,
     pub terraform: terraform::Options,
+    /// Waivers from configuration (inline ones are read from the scanned files).
+    pub waivers: Vec<Waiver>,
+    /// The run's date, against which waiver expiry is judged; `None` skips waivers.
+    pub today: Option<Date>,
+    /// Accepted failures that do not gate.
+    pub baseline: Option<Baseline>,
+    /// Frameworks whose control status is reported.
+    pub frameworks: Vec<Ruleset>,
+}
+
+impl ScanOptions {
+    fn reads(&self, source: Source) -> bool {
+        self.sources.is_empty() || self.sources.contains(&source)
+    }
 }
 
 /// The result of one scan: inputs, diagnostics and one outcome per (rule, resource).
@@ -27,6 +54,14 @@ pub struct ScanResult {
     pub outcomes: Vec<Outcome>,
     /// Number of normalized resources judged.
     pub resource_count: usize,
+    /// Stale and expired waivers.
+    pub waivers: WaiverReport,
+    /// Baseline entries that no longer fail.
+    pub baseline_fixed: Vec<baseline::Entry>,
+    /// Rules that report but never gate (preview rules not enabled in configuration).
+    pub non_gating: BTreeSet<String>,
+    /// Control status per requested framework.
+    pub frameworks: Vec<FrameworkResult>,
     /// Metadata of every rule in the policy set, sorted by ID (SARIF rule descriptors, HTML).
     #[serde(skip)]
     pub rules: Vec<RuleMeta>,
@@ -60,28 +95,60 @@ impl ScanResult {
 
 /// Collects and normalizes every supported source under `options.paths`.
 pub fn collect(options: &ScanOptions) -> Snapshot {
-    let tf = terraform::load(&options.paths, &options.terraform);
-    let mut snapshot = Snapshot {
-        resources: normalize::terraform::normalize(&tf.instances),
-        inputs: tf.inputs,
-        diagnostics: tf.diagnostics,
-    };
+    let mut snapshot = Snapshot::default();
+    if options.reads(Source::Terraform) {
+        let tf = terraform::load(&options.paths, &options.terraform);
+        snapshot.extend(Snapshot {
+            resources: normalize::terraform::normalize(&tf.instances),
+            inputs: tf.inputs,
+            diagnostics: tf.diagnostics,
+        });
+    }
     snapshot.sort();
     snapshot
 }
 
-/// Judges a snapshot with a policy set.
-pub fn judge(snapshot: &Snapshot, policies: &PolicySet) -> ScanResult {
+/// Judges a snapshot with a policy set, then applies waivers and the baseline.
+pub fn judge(snapshot: &Snapshot, policies: &PolicySet, options: &ScanOptions) -> ScanResult {
     let digests: BTreeMap<String, String> = snapshot
         .inputs
         .iter()
         .map(|i| (i.path.clone(), i.sha256.clone()))
         .collect();
+    let mut outcomes = engine::evaluate(policies, &snapshot.resources, &digests);
+    let mut diagnostics = snapshot.diagnostics.clone();
+    let mut waiver_report = WaiverReport::default();
+    if let Some(today) = options.today {
+        let (mut waivers, problems) = waivers::inline_waivers(&snapshot.inputs);
+        diagnostics.extend(problems);
+        waivers.splice(0..0, options.waivers.iter().cloned());
+        waiver_report = waivers::apply(&mut outcomes, &snapshot.resources, &waivers, today);
+    }
+    let baseline_fixed = options
+        .baseline
+        .as_ref()
+        .map(|b| b.apply(&mut outcomes))
+        .unwrap_or_default();
+    diagnostics.sort();
+    let frameworks = options
+        .frameworks
+        .iter()
+        .map(|f| f.judge(&outcomes))
+        .collect();
     ScanResult {
         inputs: snapshot.inputs.clone(),
-        diagnostics: snapshot.diagnostics.clone(),
-        outcomes: engine::evaluate(policies, &snapshot.resources, &digests),
+        diagnostics,
+        outcomes,
         resource_count: snapshot.resources.len(),
+        waivers: waiver_report,
+        baseline_fixed,
+        non_gating: policies
+            .rules
+            .iter()
+            .filter(|r| r.meta.status != RuleStatus::Stable)
+            .map(|r| r.meta.id.clone())
+            .collect(),
+        frameworks,
         rules: policies.rules.iter().map(|r| r.meta.clone()).collect(),
         resources: snapshot.resources.clone(),
     }
@@ -89,5 +156,5 @@ pub fn judge(snapshot: &Snapshot, policies: &PolicySet) -> ScanResult {
 
 /// Collects, normalizes and judges in one go.
 pub fn run(options: &ScanOptions, policies: &PolicySet) -> ScanResult {
-    judge(&collect(options), policies)
+    judge(&collect(options), policies, options)
 }

@@ -33,6 +33,13 @@ pub enum Command {
     Scan(ScanArgs),
     /// List the rules.
     Rules(RulesArgs),
+    /// A framework's coverage: which controls rules evidence fully, partly, or not (manual).
+    Controls {
+        #[arg(long, value_name = "F")]
+        framework: String,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ListFormat,
+    },
     /// Print the JSON Schema of a normalized resource kind, or list the kinds.
     Schema {
         /// A kind such as `aws.s3.bucket`; without it, the kinds are listed.
@@ -41,9 +48,48 @@ pub enum Command {
     /// Work with policies (test cases, custom rules).
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Record or inspect accepted failures.
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
+    /// Show what changed between two JSON reports: new, fixed, still failing, newly unknown.
+    #[command(after_help = "Exit status: 0 no new failure, 1 new failures, 2 error")]
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ListFormat,
+    },
+    /// Work with vouch.toml.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
     /// Evidence bundles: make a signing key, verify a bundle.
     #[command(subcommand)]
     Evidence(EvidenceCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// Scan and record every current failure as accepted.
+    Create {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Where to write the baseline (JSON).
+        #[arg(long, short = 'o')]
+        output: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Validate a vouch.toml (default: the one found from the current directory).
+    Check { file: Option<PathBuf> },
 }
 
 /// The gate threshold: fail on outcomes at or above this severity.
@@ -80,27 +126,29 @@ impl FailOn {
     }
 }
 
+/// What to read: shared by `scan` and `baseline create`.
 #[derive(Debug, Args)]
-pub struct ScanArgs {
+pub struct InputArgs {
     /// Files or directories to scan.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
 
-    /// Output format; repeat it, each followed by its own --output, to write several.
-    #[arg(long, short = 'f', value_enum)]
-    pub format: Vec<Format>,
+    /// Read only these kinds of input (repeatable); default: all.
+    #[arg(long = "source", value_enum)]
+    pub sources: Vec<crate::scan::Source>,
 
-    /// Write the preceding --format to this file instead of standard output.
-    #[arg(long, short = 'o')]
-    pub output: Vec<PathBuf>,
+    /// Configuration file (default: vouch.toml in the first path or a parent directory).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 
-    /// Fail (exit 1) on failing outcomes at or above this severity.
-    #[arg(long, value_enum, default_value = "high")]
-    pub fail_on: FailOn,
+    /// Evaluate only the rules this framework maps, and report its controls' status
+    /// (repeatable): pci-dss-4.0.1, soc2, zero-trust, nist-800-53-r5, cis-aws-3.0.
+    #[arg(long = "framework", value_name = "F")]
+    pub frameworks: Vec<String>,
 
-    /// Make unknown outcomes at or above the threshold fail the run too.
-    #[arg(long)]
-    pub fail_on_unknown: bool,
+    /// Ignore any vouch.toml.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
 
     /// Also load custom policies from this directory (repeatable).
     #[arg(long = "policies", value_name = "DIR")]
@@ -114,10 +162,41 @@ pub struct ScanArgs {
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<PathBuf>,
 
-    /// Time recorded in the report's run metadata (RFC 3339), for reproducible output.
-    /// Defaults to SOURCE_DATE_EPOCH when set, else the current time.
+    /// Time recorded in the report's run metadata (RFC 3339), for reproducible output; its
+    /// date is also "today" for waiver expiry. Defaults to SOURCE_DATE_EPOCH, else now.
     #[arg(long)]
     pub timestamp: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Output format; repeat it, each followed by its own --output, to write several.
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Vec<Format>,
+
+    /// Write the preceding --format to this file instead of standard output.
+    #[arg(long, short = 'o')]
+    pub output: Vec<PathBuf>,
+
+    /// Fail (exit 1) on failing outcomes at or above this severity [default: high, or
+    /// `fail_on` from vouch.toml].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+
+    /// Make unknown outcomes at or above the threshold fail the run too.
+    #[arg(long)]
+    pub fail_on_unknown: bool,
+
+    /// Fail only on failures that are not in this baseline (see `vouch baseline create`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Collect and normalize only, print counts, judge nothing (for benchmarks).
+    #[arg(long, hide = true)]
+    pub collect_only: bool,
 
     /// Colour in terminal output: auto (on a TTY, unless NO_COLOR), always or never.
     #[arg(long, value_enum, default_value = "auto")]
@@ -140,13 +219,30 @@ pub enum ColorChoice {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct RulesArgs {
+    #[command(subcommand)]
+    pub show: Option<RulesCommand>,
+    /// Only the rules this framework maps.
+    #[arg(long, value_name = "F")]
+    pub framework: Option<String>,
     /// table or json.
     #[arg(long, value_enum, default_value = "table")]
     pub format: ListFormat,
     /// Also load custom policies from this directory (repeatable).
     #[arg(long = "policies", value_name = "DIR")]
     pub policies: Vec<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// What a rule checks, why, examples, and the controls it evidences.
+    Show {
+        id: String,
+        /// Also load custom policies from this directory (repeatable).
+        #[arg(long = "policies", value_name = "DIR")]
+        policies: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

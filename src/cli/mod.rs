@@ -2,7 +2,9 @@
 //! This is the only place that prints, and the only place that turns results into exit codes.
 
 pub mod args;
+mod bundle;
 pub mod plan;
+pub mod rules;
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
@@ -10,13 +12,15 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{CommandFactory, FromArgMatches};
 
+use crate::baseline::Baseline;
+use crate::config::Config;
+use crate::diff;
 use crate::engine::{testing, PolicySet, Severity, Status};
-use crate::evidence;
 use crate::model::kinds;
 use crate::report::{self, RunInfo};
 use crate::scan::{self, ScanResult};
-use args::{Cli, Command, EvidenceCommand, ListFormat, PolicyCommand};
-use plan::{Destination, ScanPlan};
+use args::{BaselineCommand, Cli, Command, ConfigCommand, ListFormat, PolicyCommand};
+use plan::{Destination, InputPlan, ScanPlan};
 
 /// The documented exit statuses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,28 +79,161 @@ fn dispatch(cli: Cli, matches: &clap::ArgMatches) -> Result<Exit> {
             let plan = ScanPlan::from_args(args, sub)?;
             run_scan(&plan)
         }
-        Command::Rules(args) => list_rules(&args),
+        Command::Rules(args) => rules::run(args),
+        Command::Controls { framework, format } => rules::controls(&framework, format),
         Command::Schema { kind } => print_schema(kind.as_deref()),
         Command::Policy(PolicyCommand::Test { dir }) => policy_test(dir),
-        Command::Evidence(cmd) => evidence(cmd),
+        Command::Baseline(BaselineCommand::Create { input, output }) => {
+            let plan = InputPlan::from_args(input)?;
+            let result = scan::run(&plan.options, &plan.policies()?);
+            print_problems(&result);
+            let baseline = Baseline::from_outcomes(&result.outcomes, plan.timestamp.clone());
+            let mut text = serde_json::to_string_pretty(&baseline)?;
+            text.push('\n');
+            std::fs::write(&output, text)
+                .with_context(|| format!("cannot write {}", output.display()))?;
+            eprintln!(
+                "baseline: {} failing outcomes recorded in {}",
+                baseline.entries.len(),
+                output.display()
+            );
+            Ok(if result.incomplete() {
+                Exit::Error
+            } else {
+                Exit::Clean
+            })
+        }
+        Command::Diff { old, new, format } => {
+            let d = diff::diff_files(&old, &new)?;
+            print_diff(&d, format)?;
+            Ok(if d.new.is_empty() {
+                Exit::Clean
+            } else {
+                Exit::Findings
+            })
+        }
+        Command::Config(ConfigCommand::Check { file }) => {
+            let path = match file {
+                Some(f) => f,
+                None => Config::discover(std::path::Path::new("."))
+                    .context("no vouch.toml found in this directory or its parents")?,
+            };
+            Config::load(&path)?;
+            println!("{}: ok", path.display());
+            Ok(Exit::Clean)
+        }
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "vouch", &mut io::stdout().lock());
+            Ok(Exit::Clean)
+        }
+        Command::Man => {
+            clap_mangen::Man::new(Cli::command()).render(&mut io::stdout().lock())?;
+            Ok(Exit::Clean)
+        }
+        Command::Evidence(cmd) => bundle::run(cmd),
     }
 }
 
-fn run_scan(plan: &ScanPlan) -> Result<Exit> {
-    let policies = PolicySet::load(&plan.policy_dirs, &Default::default())?;
-    let result = scan::run(&plan.options, &policies);
+/// Input problems and waiver housekeeping go to stderr, whatever the output format.
+fn print_problems(result: &ScanResult) {
     for d in &result.diagnostics {
         eprintln!("{}: {d}", level_word(d.level));
     }
+    for w in &result.waivers.expired {
+        eprintln!(
+            "warning: {}: waiver for `{}` expired on {}; the finding counts again",
+            w.source,
+            w.rule,
+            w.expires.as_deref().unwrap_or("?")
+        );
+    }
+    for w in &result.waivers.unmatched {
+        eprintln!(
+            "warning: {}: waiver for `{}` matches nothing",
+            w.source, w.rule
+        );
+    }
+    for e in &result.baseline_fixed {
+        eprintln!(
+            "fixed: {} on {} (in the baseline, no longer failing)",
+            e.rule_id, e.address
+        );
+    }
+}
+
+fn print_diff(d: &diff::Diff, format: ListFormat) -> Result<()> {
+    let mut out = io::stdout().lock();
+    match format {
+        ListFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, d)?;
+            writeln!(out)?;
+        }
+        ListFormat::Table => {
+            let mut table = comfy_table::Table::new();
+            table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+            table.set_header(["CHANGE", "RULE", "RESOURCE", "BEFORE", "AFTER", "MESSAGE"]);
+            let groups = [
+                ("new", &d.new),
+                ("fixed", &d.fixed),
+                ("still failing", &d.still_failing),
+                ("newly unknown", &d.newly_unknown),
+            ];
+            let status = |s: Option<Status>| s.map_or("-".to_owned(), |s| s.to_string());
+            for (label, changes) in groups {
+                for c in changes {
+                    table.add_row([
+                        label.to_owned(),
+                        c.rule_id.clone(),
+                        c.address.clone(),
+                        status(c.before),
+                        status(c.after),
+                        c.message.clone(),
+                    ]);
+                }
+            }
+            writeln!(out, "{table}")?;
+            writeln!(
+                out,
+                "{} new, {} fixed, {} still failing, {} newly unknown",
+                d.new.len(),
+                d.fixed.len(),
+                d.still_failing.len(),
+                d.newly_unknown.len()
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn run_scan(plan: &ScanPlan) -> Result<Exit> {
+    if plan.collect_only {
+        let snapshot = scan::collect(&plan.input.options);
+        println!(
+            "{} resources from {} files, {} diagnostics",
+            snapshot.resources.len(),
+            snapshot.inputs.len(),
+            snapshot.diagnostics.len()
+        );
+        return Ok(if snapshot.has_errors() {
+            Exit::Error
+        } else {
+            Exit::Clean
+        });
+    }
+    let policies = plan.input.policies()?;
+    let result = scan::run(&plan.input.options, &policies);
+    print_problems(&result);
     let run = RunInfo {
-        timestamp: plan.timestamp.clone(),
+        timestamp: plan.input.timestamp.clone(),
         paths: plan
+            .input
             .options
             .paths
             .iter()
             .map(|p| p.display().to_string())
             .collect(),
-        fail_on: plan.fail_on.as_str().to_owned(),
+        fail_on: plan.fail_on_label.clone(),
         fail_on_unknown: plan.fail_on_unknown,
     };
     for output in &plan.outputs {
@@ -117,72 +254,9 @@ fn run_scan(plan: &ScanPlan) -> Result<Exit> {
         }
     }
     if let Some(path) = &plan.bundle {
-        write_bundle(path, plan.sign_key.as_deref(), &result, &run, &policies)?;
+        bundle::write(path, plan.sign_key.as_deref(), &result, &run, &policies)?;
     }
-    Ok(gate(
-        &result,
-        plan.fail_on.threshold(),
-        plan.fail_on_unknown,
-    ))
-}
-
-fn write_bundle(
-    path: &std::path::Path,
-    key: Option<&std::path::Path>,
-    result: &ScanResult,
-    run: &RunInfo,
-    policies: &PolicySet,
-) -> Result<()> {
-    let key = key.map(evidence::keys::read_secret).transpose()?;
-    let bytes = evidence::build(result, run, policies, key.as_ref())?;
-    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
-}
-
-/// `vouch evidence keygen|verify`. Verify exits 1 on any mismatch, naming each file.
-fn evidence(cmd: EvidenceCommand) -> Result<Exit> {
-    match cmd {
-        EvidenceCommand::Keygen { output } => {
-            let key = evidence::keys::generate()?;
-            let public = evidence::keys::write_pair(&output, &key)?;
-            println!(
-                "wrote {} (secret: keep it out of the repository) and {}",
-                output.display(),
-                public.display()
-            );
-            Ok(Exit::Clean)
-        }
-        EvidenceCommand::Verify { bundle, pubkey } => {
-            let key = pubkey
-                .as_deref()
-                .map(evidence::keys::read_public)
-                .transpose()?;
-            let bytes = std::fs::read(&bundle)
-                .with_context(|| format!("cannot read {}", bundle.display()))?;
-            let v = evidence::verify::verify(&bytes, key.as_ref())?;
-            let mut out = io::stdout().lock();
-            for p in &v.problems {
-                writeln!(out, "{p}")?;
-            }
-            use evidence::verify::SignatureCheck;
-            let sig = match &v.signature {
-                SignatureCheck::Unsigned => "unsigned".to_owned(),
-                SignatureCheck::Trusted { public_key } => {
-                    format!("signature valid (key {public_key})")
-                }
-                SignatureCheck::SelfDeclared { public_key } => format!(
-                    "signature valid for the key the manifest names ({public_key}); pass --pubkey to pin it"
-                ),
-                SignatureCheck::Failed => "signature NOT valid".to_owned(),
-            };
-            if v.ok() {
-                writeln!(out, "OK: {} files match the manifest; {sig}", v.files_ok)?;
-                Ok(Exit::Clean)
-            } else {
-                writeln!(out, "FAILED: {} problem(s); {sig}", v.problems.len())?;
-                Ok(Exit::Findings)
-            }
-        }
-    }
+    Ok(gate(&result, plan.fail_on, plan.fail_on_unknown))
 }
 
 fn level_word(level: crate::model::DiagnosticLevel) -> &'static str {
@@ -212,34 +286,6 @@ pub fn gate(result: &ScanResult, threshold: Option<Severity>, fail_on_unknown: b
     } else {
         Exit::Clean
     }
-}
-
-fn list_rules(args: &args::RulesArgs) -> Result<Exit> {
-    let policies = PolicySet::load(&args.policies, &Default::default())?;
-    let mut out = io::stdout().lock();
-    match args.format {
-        ListFormat::Json => {
-            let metas: Vec<_> = policies.rules.iter().map(|r| &r.meta).collect();
-            serde_json::to_writer_pretty(&mut out, &metas)?;
-            writeln!(out)?;
-        }
-        ListFormat::Table => {
-            let mut table = comfy_table::Table::new();
-            table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
-            table.set_header(["ID", "SEVERITY", "KINDS", "TITLE"]);
-            for r in &policies.rules {
-                table.add_row([
-                    r.meta.id.clone(),
-                    r.meta.severity.to_string(),
-                    r.meta.kinds.join(", "),
-                    r.meta.title.clone(),
-                ]);
-            }
-            writeln!(out, "{table}")?;
-            writeln!(out, "{} rules", policies.rules.len())?;
-        }
-    }
-    Ok(Exit::Clean)
 }
 
 fn print_schema(kind: Option<&str>) -> Result<Exit> {

@@ -6,10 +6,15 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 
-use crate::cli::args::{FailOn, ScanArgs};
+use crate::baseline::Baseline;
+use crate::cli::args::{InputArgs, ScanArgs};
 use crate::collect::terraform;
+use crate::config::Config;
+use crate::engine::{PolicySet, Severity};
 use crate::report::Format;
+use crate::rulesets::Ruleset;
 use crate::scan::ScanOptions;
+use crate::waivers::{run_date, Waiver};
 
 /// Where one rendered format goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,15 +30,150 @@ pub struct Output {
     pub color: bool,
 }
 
+/// What every reading command needs: the inputs, the configuration and the policies' tuning.
+#[derive(Debug, Clone)]
+pub struct InputPlan {
+    pub options: ScanOptions,
+    pub config: Config,
+    pub policy_dirs: Vec<PathBuf>,
+    pub timestamp: String,
+}
+
+impl InputPlan {
+    pub fn from_args(args: InputArgs) -> Result<Self> {
+        let config_path = match (&args.config, args.no_config) {
+            (Some(path), _) => Some(path.clone()),
+            (None, true) => None,
+            (None, false) => args.paths.first().and_then(|p| Config::discover(p)),
+        };
+        let config = match &config_path {
+            Some(path) => Config::load(path)?,
+            None => Config::default(),
+        };
+        let base = config.base_dir();
+        let mut vars: Vec<(String, String)> = config
+            .terraform
+            .vars
+            .iter()
+            .map(|(k, v)| (k.clone(), toml_to_hcl(v)))
+            .collect();
+        for v in &args.vars {
+            let (k, val) = v
+                .split_once('=')
+                .map(|(k, v)| (k.trim().to_owned(), v.to_owned()))
+                .filter(|(k, _)| !k.is_empty())
+                .with_context(|| format!("--var `{v}`: expected NAME=VALUE"))?;
+            vars.push((k, val));
+        }
+        let var_files: Vec<PathBuf> = config
+            .terraform
+            .var_files
+            .iter()
+            .map(|f| base.join(f))
+            .chain(args.var_files)
+            .collect();
+        for file in &var_files {
+            if !file.is_file() {
+                bail!("var file {}: no such file", file.display());
+            }
+        }
+        let policy_dirs: Vec<PathBuf> = config
+            .policies
+            .iter()
+            .map(|d| base.join(d))
+            .chain(args.policies)
+            .collect();
+        for dir in &policy_dirs {
+            if !dir.is_dir() {
+                bail!("policies {}: no such directory", dir.display());
+            }
+        }
+        let names = if args.frameworks.is_empty() {
+            config.frameworks.clone()
+        } else {
+            args.frameworks
+        };
+        let frameworks = names
+            .iter()
+            .map(|n| Ruleset::named(n))
+            .collect::<Result<Vec<_>, _>>()?;
+        let timestamp = timestamp(args.timestamp.as_deref())?;
+        let today = run_date(&timestamp).context("internal: timestamp without a date")?;
+        let mut waivers = Vec::new();
+        for (i, w) in config.waivers.iter().enumerate() {
+            let source = match (&config.path, config.waiver_line(i)) {
+                (Some(p), Some(line)) => format!("{}:{line}", p.display()),
+                (Some(p), None) => p.display().to_string(),
+                _ => "vouch.toml".to_owned(),
+            };
+            waivers.push(Waiver::from_config(w, source).map_err(anyhow::Error::msg)?);
+        }
+        Ok(Self {
+            options: ScanOptions {
+                paths: args.paths,
+                sources: args.sources,
+                terraform: terraform::Options { var_files, vars },
+                waivers,
+                today: Some(today),
+                baseline: None,
+                frameworks,
+            },
+            config,
+            policy_dirs,
+            timestamp,
+        })
+    }
+
+    /// Loads the policies with the configuration's parameters, disabled rules and
+    /// severity overrides applied. A rule ID the configuration names must exist.
+    pub fn policies(&self) -> Result<PolicySet> {
+        let rules = &self.config.rules;
+        let mut set = PolicySet::load(&self.policy_dirs, &rules.parameters)?;
+        let named = rules
+            .disable
+            .iter()
+            .chain(&rules.enable)
+            .chain(rules.severity.keys())
+            .chain(rules.parameters.keys());
+        let unknown: Vec<&String> = named.filter(|id| set.rule(id).is_none()).collect();
+        if !unknown.is_empty() {
+            bail!(
+                "{}: unknown rule id(s): {}",
+                self.config
+                    .path
+                    .as_ref()
+                    .map_or("configuration".to_owned(), |p| p.display().to_string()),
+                unknown
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        set.retain(|r| !rules.disable.contains(&r.meta.id));
+        if !self.options.frameworks.is_empty() {
+            let mapped: std::collections::BTreeSet<&str> = self
+                .options
+                .frameworks
+                .iter()
+                .flat_map(|f| f.mapped_rules())
+                .collect();
+            set.retain(|r| mapped.contains(r.meta.id.as_str()));
+        }
+        set.tune(&rules.severity, &rules.enable);
+        Ok(set)
+    }
+}
+
 /// A validated scan.
 #[derive(Debug, Clone)]
 pub struct ScanPlan {
-    pub options: ScanOptions,
+    pub input: InputPlan,
     pub outputs: Vec<Output>,
-    pub fail_on: FailOn,
+    pub fail_on: Option<Severity>,
+    pub fail_on_label: String,
     pub fail_on_unknown: bool,
-    pub policy_dirs: Vec<PathBuf>,
-    pub timestamp: String,
+    pub collect_only: bool,
     /// Evidence bundle to write, and the key to sign its manifest with.
     pub bundle: Option<PathBuf>,
     pub sign_key: Option<PathBuf>,
@@ -57,47 +197,53 @@ impl ScanPlan {
                 destination,
             })
             .collect();
-        let vars = args
-            .vars
-            .iter()
-            .map(|v| {
-                v.split_once('=')
-                    .map(|(k, v)| (k.trim().to_owned(), v.to_owned()))
-                    .filter(|(k, _)| !k.is_empty())
-                    .with_context(|| format!("--var `{v}`: expected NAME=VALUE"))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        for file in &args.var_files {
-            if !file.is_file() {
-                bail!("--var-file {}: no such file", file.display());
-            }
-        }
         if let Some(key) = &args.sign_key {
             if !key.is_file() {
                 bail!("--sign-key {}: no such file", key.display());
             }
         }
-        for dir in &args.policies {
-            if !dir.is_dir() {
-                bail!("--policies {}: no such directory", dir.display());
-            }
-        }
+        let mut input = InputPlan::from_args(args.input)?;
+        input.options.baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
+        let (fail_on, fail_on_label) = match (args.fail_on, input.config.fail_on_severity()) {
+            (Some(f), _) => (f.threshold(), f.as_str().to_owned()),
+            (None, Some(t)) => (t, input.config.fail_on.clone().unwrap_or_default()),
+            (None, None) => (Some(Severity::High), "high".to_owned()),
+        };
         Ok(Self {
-            options: ScanOptions {
-                paths: args.paths,
-                terraform: terraform::Options {
-                    var_files: args.var_files,
-                    vars,
-                },
-            },
+            fail_on_unknown: args.fail_on_unknown || input.config.fail_on_unknown.unwrap_or(false),
+            input,
             outputs,
-            fail_on: args.fail_on,
-            fail_on_unknown: args.fail_on_unknown,
-            policy_dirs: args.policies,
-            timestamp: timestamp(args.timestamp.as_deref())?,
+            fail_on,
+            fail_on_label,
+            collect_only: args.collect_only,
             bundle: args.bundle,
             sign_key: args.sign_key,
         })
+    }
+}
+
+/// Renders a TOML value as an HCL expression for `--var`-style parsing.
+fn toml_to_hcl(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => serde_json::Value::String(s.clone()).to_string(),
+        toml::Value::Array(items) => {
+            format!(
+                "[{}]",
+                items.iter().map(toml_to_hcl).collect::<Vec<_>>().join(", ")
+            )
+        }
+        toml::Value::Table(t) => format!(
+            "{{{}}}",
+            t.iter()
+                .map(|(k, v)| format!(
+                    "{} = {}",
+                    serde_json::Value::String(k.clone()),
+                    toml_to_hcl(v)
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        other => other.to_string(),
     }
 }
 

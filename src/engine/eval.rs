@@ -87,6 +87,7 @@ pub(crate) fn judge(
         location,
         message,
         waiver: None,
+        in_baseline: false,
         evidence: evidence(rule, resource, focus.as_deref(), messages, digests),
     }
 }

@@ -162,6 +162,9 @@ pub struct Outcome {
     /// The waiver that accepted this outcome (status `waived`) or that has expired.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiver: Option<WaiverRef>,
+    /// A failure the baseline already holds: shown, but it does not gate.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub in_baseline: bool,
     pub evidence: Evidence,
 }
 

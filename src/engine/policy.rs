@@ -242,6 +242,18 @@ impl PolicySet {
         self.rules.iter().find(|r| r.meta.id == id)
     }
 
+    /// Applies configuration: severity overrides, and preview rules promoted to stable.
+    pub fn tune(&mut self, severity: &BTreeMap<String, Severity>, enable: &[String]) {
+        for rule in &mut self.rules {
+            if let Some(s) = severity.get(&rule.meta.id) {
+                rule.meta.severity = *s;
+            }
+            if enable.contains(&rule.meta.id) && rule.meta.status == RuleStatus::Preview {
+                rule.meta.status = RuleStatus::Stable;
+            }
+        }
+    }
+
     /// Keeps only the rules for which `keep` is true.
     pub fn retain(&mut self, keep: impl Fn(&Rule) -> bool) {
         self.rules.retain(keep);

@@ -20,7 +20,7 @@ use std::io::{self, Write};
 use crate::engine::{Outcome, Severity, Status};
 use crate::model::{Location, SourceKind};
 use crate::report::excerpt::{excerpt_of, Excerpt};
-use crate::report::{rulesets_or_builtin, Reporter, RunInfo, Summary};
+use crate::report::{frameworks_for, Reporter, RunInfo, Summary};
 use crate::rulesets::{ControlStatus, Ruleset};
 use crate::scan::ScanResult;
 
@@ -536,7 +536,7 @@ fn count_cells(counts: &BTreeMap<Status, usize>) -> String {
 
 impl Reporter for HtmlReporter {
     fn render(&self, result: &ScanResult, run: &RunInfo, out: &mut dyn Write) -> io::Result<()> {
-        let rulesets = rulesets_or_builtin(&self.rulesets)?;
+        let frameworks = frameworks_for(&self.rulesets, result)?;
         let summary = Summary::of(result);
         let digests: BTreeMap<&str, &str> = result
             .inputs
@@ -596,15 +596,11 @@ impl Reporter for HtmlReporter {
         );
 
         // Summary.
-        let evaluations: Vec<(&Ruleset, Vec<crate::rulesets::ControlResult>)> = rulesets
+        let fw_bars: Vec<(String, Vec<(&str, usize)>)> = frameworks
             .iter()
-            .map(|set| (set, set.evaluate(&result.outcomes)))
-            .collect();
-        let fw_bars: Vec<(String, Vec<(&str, usize)>)> = evaluations
-            .iter()
-            .map(|(set, controls)| {
+            .map(|set| {
                 let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-                for c in controls {
+                for c in &set.controls {
                     *counts.entry(control_status_str(c.status)).or_default() += 1;
                 }
                 let segs = ["fail", "unknown", "pass", "manual", "not_applicable"]
@@ -638,12 +634,12 @@ impl Reporter for HtmlReporter {
 
         // Frameworks → controls → rules → resources.
         h.push_str(r#"<section id="frameworks"><h2>Frameworks</h2>"#);
-        if evaluations.is_empty() {
+        if frameworks.is_empty() {
             h.push_str(r#"<p class="muted">No framework rulesets are installed, so no control roll-up; outcomes are summarised by rule below.</p>"#);
         }
-        for (set, controls) in &evaluations {
+        for set in &frameworks {
             let mut by_status: BTreeMap<&str, usize> = BTreeMap::new();
-            for c in controls {
+            for c in &set.controls {
                 *by_status.entry(control_status_str(c.status)).or_default() += 1;
             }
             let _ = write!(
@@ -662,7 +658,7 @@ impl Reporter for HtmlReporter {
                     .collect::<Vec<_>>()
                     .join(" · ")
             );
-            for c in controls {
+            for c in &set.controls {
                 let coverage = serde_json::to_value(c.coverage)
                     .ok()
                     .and_then(|v| v.as_str().map(str::to_owned))

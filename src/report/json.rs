@@ -5,10 +5,13 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::baseline::Entry;
 use crate::engine::Outcome;
 use crate::model::{Diagnostic, Input};
 use crate::report::{Reporter, RunInfo, Summary, JSON_SCHEMA_VERSION};
+use crate::rulesets::FrameworkResult;
 use crate::scan::ScanResult;
+use crate::waivers::WaiverReport;
 
 pub struct JsonReporter;
 
@@ -26,6 +29,11 @@ struct Document<'a> {
     inputs: &'a [Input],
     diagnostics: &'a [Diagnostic],
     summary: Summary,
+    waivers: &'a WaiverReport,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    baseline_fixed: &'a [Entry],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    frameworks: &'a [FrameworkResult],
     results: &'a [Outcome],
 }
 
@@ -41,6 +49,9 @@ impl Reporter for JsonReporter {
             inputs: &result.inputs,
             diagnostics: &result.diagnostics,
             summary: Summary::of(result),
+            waivers: &result.waivers,
+            baseline_fixed: &result.baseline_fixed,
+            frameworks: &result.frameworks,
             results: &result.outcomes,
         };
         serde_json::to_writer_pretty(&mut *out, &doc)?;

@@ -4,6 +4,7 @@
 
 mod csv;
 mod excerpt;
+mod github;
 mod html;
 mod json;
 mod junit;
@@ -20,6 +21,7 @@ use crate::scan::ScanResult;
 
 pub use csv::CsvReporter;
 pub use excerpt::{read_excerpt, Excerpt};
+pub use github::GithubReporter;
 pub use html::HtmlReporter;
 pub use json::JsonReporter;
 pub use junit::JunitReporter;
@@ -57,6 +59,8 @@ pub enum Format {
     Html,
     /// OCSF 1.1 Compliance Finding (class 2003) events, as a JSON array.
     Ocsf,
+    /// GitHub Actions workflow annotations.
+    Github,
 }
 
 /// Renders a scan result in one format.
@@ -69,6 +73,7 @@ pub fn reporter(format: Format, color: bool) -> Box<dyn Reporter> {
     match format {
         Format::Table => Box::new(TableReporter { color }),
         Format::Json => Box::new(JsonReporter),
+        Format::Github => Box::new(GithubReporter),
         Format::Sarif => Box::new(SarifReporter),
         Format::Junit => Box::new(JunitReporter),
         Format::Csv => Box::new(CsvReporter),
@@ -77,15 +82,22 @@ pub fn reporter(format: Format, color: bool) -> Box<dyn Reporter> {
     }
 }
 
-/// The rulesets a reporter rolls outcomes up into: the given ones, or the built-in ones.
-/// Built-in rulesets are embedded and checked by tests, so a load failure is a build defect;
-/// it still surfaces as an I/O error rather than a silently empty roll-up.
-pub(crate) fn rulesets_or_builtin(
+/// The framework roll-ups a reporter shows: the given rulesets when a caller (a test) passes
+/// some; else the frameworks the scan was asked for (`--framework`); else every built-in
+/// ruleset. Built-in rulesets are embedded and checked by tests, so a load failure is a
+/// build defect; it still surfaces as an I/O error rather than a silently empty roll-up.
+pub(crate) fn frameworks_for(
     given: &Option<Vec<crate::rulesets::Ruleset>>,
-) -> io::Result<Vec<crate::rulesets::Ruleset>> {
+    result: &ScanResult,
+) -> io::Result<Vec<crate::rulesets::FrameworkResult>> {
+    let judge = |sets: &[crate::rulesets::Ruleset]| {
+        sets.iter().map(|s| s.judge(&result.outcomes)).collect()
+    };
     match given {
-        Some(sets) => Ok(sets.clone()),
+        Some(sets) => Ok(judge(sets)),
+        None if !result.frameworks.is_empty() => Ok(result.frameworks.clone()),
         None => crate::rulesets::Ruleset::builtin()
+            .map(|sets| judge(&sets))
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string())),
     }
 }

@@ -15,7 +15,7 @@ use std::io::{self, Write};
 use serde_json::{json, Value};
 
 use crate::engine::{Outcome, Severity, Status};
-use crate::report::{rulesets_or_builtin, RunInfo};
+use crate::report::{frameworks_for, RunInfo};
 use crate::rulesets::Ruleset;
 use crate::scan::ScanResult;
 
@@ -158,9 +158,9 @@ fn event(
 
 impl crate::report::Reporter for OcsfReporter {
     fn render(&self, result: &ScanResult, run: &RunInfo, out: &mut dyn Write) -> io::Result<()> {
-        let rulesets = rulesets_or_builtin(&self.rulesets)?;
+        let frameworks = frameworks_for(&self.rulesets, result)?;
         let mut mapping: BTreeMap<&str, (Vec<String>, Vec<String>)> = BTreeMap::new();
-        for set in &rulesets {
+        for set in &frameworks {
             for c in &set.controls {
                 for r in &c.rules {
                     let entry = mapping.entry(r.as_str()).or_default();

@@ -161,6 +161,9 @@ struct SarifResult {
     partial_fingerprints: BTreeMap<&'static str, String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     suppressions: Vec<Suppression>,
+    /// `unchanged` for a failure the baseline already holds (it does not gate).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline_state: Option<&'static str>,
     properties: ResultProperties,
 }
 
@@ -399,6 +402,7 @@ fn result(o: &Outcome, rule_index: usize) -> SarifResult {
             .into_iter()
             .collect(),
         suppressions,
+        baseline_state: o.in_baseline.then_some("unchanged"),
         properties: ResultProperties {
             status: o.status,
             severity: o.severity,

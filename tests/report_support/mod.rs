@@ -109,6 +109,7 @@ fn outcome(
         location,
         message: message.to_owned(),
         waiver: None,
+        in_baseline: false,
         evidence,
     }
 }
@@ -328,6 +329,10 @@ pub fn scan_result() -> ScanResult {
         }],
         outcomes,
         resource_count: 5,
+        waivers: Default::default(),
+        baseline_fixed: vec![],
+        non_gating: Default::default(),
+        frameworks: vec![],
         rules: {
             let mut rules = vec![enc, kms, public, ver, ssh];
             rules.sort_by(|a, b| a.id.cmp(&b.id));
