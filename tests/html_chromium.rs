@@ -8,7 +8,7 @@
 //! before the report is judged by it. Skipped with a message when Chromium is not installed
 //! (`scripts/test` installs it on CI).
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod report_support;
 
@@ -79,6 +79,10 @@ fn screenshot_path() -> PathBuf {
 fn html_report_loads_in_chromium_without_console_errors() {
     let Some(browser) = chromium() else {
         eprintln!("SKIPPED html_report_loads_in_chromium_without_console_errors: chromium is not installed (apt-get install chromium chromium-driver, or run scripts/test)");
+        assert!(
+            std::env::var_os("VOUCH_REQUIRE_TOOLS").is_none(),
+            "VOUCH_REQUIRE_TOOLS is set but chromium is missing"
+        );
         return;
     };
     let dir = tempfile::tempdir().unwrap();

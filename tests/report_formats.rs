@@ -1,7 +1,7 @@
 //! One snapshot per output format over the same hand-built result (timestamp pinned), and
 //! one CLI run that writes every format at once.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod report_support;
 

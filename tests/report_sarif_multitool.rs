@@ -3,7 +3,7 @@
 //! installs it under `$HOME/.cache/vouch-npm` and exports `VOUCH_SARIF_MULTITOOL`. Without
 //! it the test is skipped with a message (never silently passed as validated).
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod report_support;
 
@@ -25,6 +25,10 @@ fn multitool() -> Option<PathBuf> {
 fn sarif_passes_the_multitool_with_zero_errors() {
     let Some(tool) = multitool() else {
         eprintln!("SKIPPED sarif_passes_the_multitool_with_zero_errors: sarif-multitool not installed (set VOUCH_SARIF_MULTITOOL or run scripts/test)");
+        assert!(
+            std::env::var_os("VOUCH_REQUIRE_TOOLS").is_none(),
+            "VOUCH_REQUIRE_TOOLS is set but sarif-multitool is missing"
+        );
         return;
     };
     let dir = tempfile::tempdir().unwrap();

@@ -777,10 +777,9 @@ impl Reporter for HtmlReporter {
             ]
             .join(" ")
             .to_lowercase();
-            let _ = write!(
+            let _ = writeln!(
                 h,
-                r#"<article class="outcome" id="o-{i}" data-status="{}" data-severity="{}" data-search="{}"><details><summary>{} <span class="sev sev-{sev}">{sev}</span> <code>{}</code> · <span class="addr">{}</span> · <span class="muted">{}</span><br>{}</summary>{}</details></article>
-"#,
+                r#"<article class="outcome" id="o-{i}" data-status="{}" data-severity="{}" data-search="{}"><details><summary>{} <span class="sev sev-{sev}">{sev}</span> <code>{}</code> · <span class="addr">{}</span> · <span class="muted">{}</span><br>{}</summary>{}</details></article>"#,
                 o.status.as_str(),
                 o.severity.as_str(),
                 escape(&search),

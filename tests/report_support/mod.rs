@@ -3,7 +3,12 @@
 //! at `fixtures/reports/infra/main.tf`, a live resource with an ARN, hostile text in names
 //! and messages, and a test ruleset with a manual control.
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::too_many_arguments
+)]
 
 use serde_json::json;
 use vouch::engine::outcome::{
