@@ -2,4 +2,5 @@
 //! A collector never decides compliance; adapters in [`crate::normalize`] turn its output
 //! into the normalized model.
 
+pub mod aws;
 pub mod terraform;
