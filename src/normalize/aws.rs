@@ -26,9 +26,12 @@ pub fn normalize(raws: &[RawResource]) -> Vec<Resource> {
             RawKind::ConfigRecorder => Some((CONFIG_RECORDER_KIND, recorder(&raw.data))),
             RawKind::ConfigItem => config_item(&raw.data),
         };
-        let Some((kind, attributes)) = shaped else { continue };
+        let Some((kind, attributes)) = shaped else {
+            continue;
+        };
         let synthetic = raw.kind == RawKind::ConfigRecorder
-            || (raw.kind == RawKind::GuardDutyDetector && raw.data.get("DetectorId").is_none_or(Value::is_null));
+            || (raw.kind == RawKind::GuardDutyDetector
+                && raw.data.get("DetectorId").is_none_or(Value::is_null));
         out.push(resource(raw, kind, attributes, !synthetic));
     }
     // The account-wide public access block: one resource per account, from AWS Config when it
@@ -37,10 +40,15 @@ pub fn normalize(raws: &[RawResource]) -> Vec<Resource> {
     accounts.sort();
     accounts.dedup();
     for account in accounts {
-        if out.iter().any(|r| r.kind == "aws.s3.account_public_access_block" && r.account == account) {
+        if out
+            .iter()
+            .any(|r| r.kind == "aws.s3.account_public_access_block" && r.account == account)
+        {
             continue;
         }
-        let Some(any) = raws.iter().find(|r| r.account == account) else { continue };
+        let Some(any) = raws.iter().find(|r| r.account == account) else {
+            continue;
+        };
         let reason = "account public access block not read: AWS Config has no AWS::S3::AccountPublicAccessBlock item for this account (s3control:GetPublicAccessBlock is not called)";
         let attributes = json!({
             "block_public_acls": unknown(reason),
@@ -52,13 +60,21 @@ pub fn normalize(raws: &[RawResource]) -> Vec<Resource> {
         raw.arn = account_pab_address(account.as_deref());
         raw.region = None;
         raw.api_calls = vec!["config:ListDiscoveredResources".to_owned()];
-        out.push(resource(&raw, "aws.s3.account_public_access_block", attributes, false));
+        out.push(resource(
+            &raw,
+            "aws.s3.account_public_access_block",
+            attributes,
+            false,
+        ));
     }
     out
 }
 
 fn account_pab_address(account: Option<&str>) -> String {
-    format!("arn:aws:s3::{}:account-public-access-block", account.unwrap_or("unknown"))
+    format!(
+        "arn:aws:s3::{}:account-public-access-block",
+        account.unwrap_or("unknown")
+    )
 }
 
 fn resource(raw: &RawResource, kind: &str, attributes: Value, real_arn: bool) -> Resource {
@@ -98,7 +114,12 @@ fn source_type_of(raw: &RawResource) -> String {
         RawKind::KmsKey => "AWS::KMS::Key".to_owned(),
         RawKind::GuardDutyDetector => "AWS::GuardDuty::Detector".to_owned(),
         RawKind::ConfigRecorder => "AWS::Config::ConfigurationRecorder".to_owned(),
-        RawKind::ConfigItem => raw.data.get("resourceType").and_then(Value::as_str).unwrap_or("unknown").to_owned(),
+        RawKind::ConfigItem => raw
+            .data
+            .get("resourceType")
+            .and_then(Value::as_str)
+            .unwrap_or("unknown")
+            .to_owned(),
     }
 }
 
@@ -127,8 +148,15 @@ fn opt(v: &Value, key: &str) -> Value {
 
 fn s3_bucket(d: &Value) -> Value {
     let encryption = map_answer(d.get("GetBucketEncryption"), |e| {
-        let rules = e.get("Rules").and_then(Value::as_array).cloned().unwrap_or_default();
-        match rules.iter().find(|r| !r.get("SSEAlgorithm").is_none_or(Value::is_null)) {
+        let rules = e
+            .get("Rules")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        match rules
+            .iter()
+            .find(|r| !r.get("SSEAlgorithm").is_none_or(Value::is_null))
+        {
             Some(rule) => json!({
                 "sse_algorithm": opt(rule, "SSEAlgorithm"),
                 "kms_master_key_id": opt(rule, "KMSMasterKeyID"),
@@ -139,7 +167,11 @@ fn s3_bucket(d: &Value) -> Value {
     });
     let pab = map_answer(d.get("GetPublicAccessBlock"), |p| {
         // An omitted switch is false (S3's documented default for a partial configuration).
-        let flag = |k: &str| p.get(k).and_then(Value::as_bool).map_or(json!(false), Value::Bool);
+        let flag = |k: &str| {
+            p.get(k)
+                .and_then(Value::as_bool)
+                .map_or(json!(false), Value::Bool)
+        };
         json!({
             "block_public_acls": flag("BlockPublicAcls"),
             "block_public_policy": flag("BlockPublicPolicy"),
@@ -168,7 +200,9 @@ fn s3_bucket(d: &Value) -> Value {
     });
     let policy_is_public = map_answer(d.get("GetBucketPolicyStatus"), |s| opt(s, "IsPublic"));
     let versioning = map_answer(d.get("GetBucketVersioning"), |v| {
-        if v.get("Status").is_none_or(Value::is_null) && v.get("MFADelete").is_none_or(Value::is_null) {
+        if v.get("Status").is_none_or(Value::is_null)
+            && v.get("MFADelete").is_none_or(Value::is_null)
+        {
             // Never configured: the schema's null (versioning off).
             return Value::Null;
         }
@@ -181,9 +215,10 @@ fn s3_bucket(d: &Value) -> Value {
             },
         })
     });
-    let logging = map_answer(d.get("GetBucketLogging"), |l| {
-        json!({ "enabled": true, "target_bucket": opt(l, "TargetBucket"), "target_prefix": opt(l, "TargetPrefix") })
-    });
+    let logging = map_answer(
+        d.get("GetBucketLogging"),
+        |l| json!({ "enabled": true, "target_bucket": opt(l, "TargetBucket"), "target_prefix": opt(l, "TargetPrefix") }),
+    );
     let object_lock = map_answer(d.get("GetObjectLockConfiguration"), |o| {
         let retention = o.get("DefaultRetention").cloned().unwrap_or(Value::Null);
         json!({
@@ -193,8 +228,16 @@ fn s3_bucket(d: &Value) -> Value {
             "years": opt(&retention, "Years"),
         })
     });
-    let ownership = map_answer(d.get("GetBucketOwnershipControls"), |o| opt(o, "ObjectOwnership"));
-    let tags = map_answer(d.get("GetBucketTagging"), |t| if t.as_object().is_some_and(Map::is_empty) { Value::Null } else { t.clone() });
+    let ownership = map_answer(d.get("GetBucketOwnershipControls"), |o| {
+        opt(o, "ObjectOwnership")
+    });
+    let tags = map_answer(d.get("GetBucketTagging"), |t| {
+        if t.as_object().is_some_and(Map::is_empty) {
+            Value::Null
+        } else {
+            t.clone()
+        }
+    });
     json!({
         "name": opt(d, "Name"),
         "encryption": encryption,
@@ -211,14 +254,20 @@ fn s3_bucket(d: &Value) -> Value {
 }
 
 fn kms_key(d: &Value) -> Value {
-    let meta = d.get("DescribeKey").cloned().unwrap_or_else(|| unknown("kms:DescribeKey not collected"));
+    let meta = d
+        .get("DescribeKey")
+        .cloned()
+        .unwrap_or_else(|| unknown("kms:DescribeKey not collected"));
     let m = |key: &str| -> Value {
         if unknown_reason(&meta).is_some() {
             return meta.clone();
         }
         opt(&meta, key)
     };
-    let rotation = d.get("GetKeyRotationStatus").cloned().unwrap_or_else(|| unknown("not collected"));
+    let rotation = d
+        .get("GetKeyRotationStatus")
+        .cloned()
+        .unwrap_or_else(|| unknown("not collected"));
     let rot = |key: &str| -> Value {
         if unknown_reason(&rotation).is_some() {
             return rotation.clone();
@@ -257,14 +306,21 @@ fn detector(d: &Value) -> Value {
         // No detector in the region: GuardDuty is off there, a fact.
         return json!({ "enabled": false, "finding_publishing_frequency": null, "features": [], "tags": null });
     }
-    let g = d.get("GetDetector").cloned().unwrap_or_else(|| unknown("not collected"));
+    let g = d
+        .get("GetDetector")
+        .cloned()
+        .unwrap_or_else(|| unknown("not collected"));
     if unknown_reason(&g).is_some() {
         return json!({ "enabled": g.clone(), "finding_publishing_frequency": g.clone(), "features": g.clone(), "tags": g });
     }
     let features: Vec<Value> = g
         .get("Features")
         .and_then(Value::as_object)
-        .map(|m| m.iter().map(|(k, v)| json!({ "name": k, "status": v })).collect())
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| json!({ "name": k, "status": v }))
+                .collect()
+        })
         .unwrap_or_default();
     json!({
         "enabled": g.get("Status").and_then(Value::as_str).map_or_else(|| unknown("guardduty:GetDetector returned no Status"), |s| json!(s == "ENABLED")),
@@ -275,7 +331,10 @@ fn detector(d: &Value) -> Value {
 }
 
 fn recorder(d: &Value) -> Value {
-    let recorders = d.get("Recorders").cloned().unwrap_or_else(|| unknown("not collected"));
+    let recorders = d
+        .get("Recorders")
+        .cloned()
+        .unwrap_or_else(|| unknown("not collected"));
     if unknown_reason(&recorders).is_some() {
         let u = recorders;
         return json!({
@@ -294,7 +353,9 @@ fn recorder(d: &Value) -> Value {
     };
     let name = rec.get("Name").cloned().unwrap_or(Value::Null);
     let status = map_answer(d.get("RecorderStatus"), |s| {
-        s.as_array().and_then(|a| a.iter().find(|x| x.get("Name") == Some(&name)).cloned()).unwrap_or(Value::Null)
+        s.as_array()
+            .and_then(|a| a.iter().find(|x| x.get("Name") == Some(&name)).cloned())
+            .unwrap_or(Value::Null)
     });
     let from_status = |key: &str| -> Value {
         if unknown_reason(&status).is_some() {
@@ -302,7 +363,9 @@ fn recorder(d: &Value) -> Value {
         }
         match status.get(key) {
             Some(v) => v.clone(),
-            None => unknown(format!("config:DescribeConfigurationRecorderStatus has no {key} for this recorder")),
+            None => unknown(format!(
+                "config:DescribeConfigurationRecorderStatus has no {key} for this recorder"
+            )),
         }
     };
     json!({
@@ -319,7 +382,9 @@ fn recorder(d: &Value) -> Value {
 
 fn channel(d: &Value) -> Value {
     map_answer(d.get("DeliveryChannels"), |channels| {
-        let Some(ch) = channels.as_array().and_then(|a| a.first()) else { return Value::Null };
+        let Some(ch) = channels.as_array().and_then(|a| a.first()) else {
+            return Value::Null;
+        };
         let name = ch.get("Name").cloned().unwrap_or(Value::Null);
         let last = map_answer(d.get("DeliveryChannelStatus"), |s| {
             s.as_array()
@@ -336,7 +401,8 @@ fn config_item(d: &Value) -> Option<(&'static str, Value)> {
     let c = d.get("configuration").cloned().unwrap_or(Value::Null);
     let c = match &c {
         // The aggregator returns the configuration as an object, BatchGet as parsed JSON.
-        Value::String(s) => serde_json::from_str(s).unwrap_or_else(|e| unknown(format!("AWS Config configuration is not JSON: {e}"))),
+        Value::String(s) => serde_json::from_str(s)
+            .unwrap_or_else(|e| unknown(format!("AWS Config configuration is not JSON: {e}"))),
         _ => c,
     };
     let what = format!("AWS Config {rtype} item");
@@ -353,11 +419,16 @@ fn config_item(d: &Value) -> Option<(&'static str, Value)> {
         }
         opt(&c, key)
     };
-    let not_in_item = |attr: &str| unknown(format!("{attr} is not part of the AWS Config {rtype} item"));
+    let not_in_item =
+        |attr: &str| unknown(format!("{attr} is not part of the AWS Config {rtype} item"));
     let tags = tags_of(d, &c);
     let attributes = match rtype {
         "AWS::EC2::SecurityGroup" => {
-            let group_id = c.get("groupId").and_then(Value::as_str).unwrap_or_default().to_owned();
+            let group_id = c
+                .get("groupId")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
             json!({
                 "name": o("groupName"),
                 "description": o("description"),
@@ -431,7 +502,9 @@ fn config_item(d: &Value) -> Option<(&'static str, Value)> {
                 if unknown_reason(&c).is_some() {
                     return c.clone();
                 }
-                c.get(k).and_then(Value::as_bool).map_or(json!(false), Value::Bool)
+                c.get(k)
+                    .and_then(Value::as_bool)
+                    .map_or(json!(false), Value::Bool)
             };
             return Some((
                 "aws.s3.account_public_access_block",
@@ -459,14 +532,21 @@ fn config_item(d: &Value) -> Option<(&'static str, Value)> {
 fn tags_of(d: &Value, c: &Value) -> Value {
     // Config items carry tags as `tags` (map) at the item level or `tags`/`tagList`
     // ([{key, value}]) inside the configuration, depending on the resource type.
-    let list = c.get("tags").or_else(|| c.get("tagList")).or_else(|| d.get("tags"));
+    let list = c
+        .get("tags")
+        .or_else(|| c.get("tagList"))
+        .or_else(|| d.get("tags"));
     match list {
         Some(Value::Array(items)) if !items.is_empty() => {
             let map: Map<String, Value> = items
                 .iter()
                 .filter_map(|t| {
                     let k = t.get("key").or_else(|| t.get("Key"))?.as_str()?;
-                    let v = t.get("value").or_else(|| t.get("Value")).cloned().unwrap_or(json!(""));
+                    let v = t
+                        .get("value")
+                        .or_else(|| t.get("Value"))
+                        .cloned()
+                        .unwrap_or(json!(""));
                     Some((k.to_owned(), v))
                 })
                 .collect();
@@ -511,7 +591,8 @@ fn rules(c: &Value, key: &str, group_id: &str) -> Value {
     let list: Vec<Value> = perms
         .iter()
         .map(|p| {
-            let protocol = protocol_name(p.get("ipProtocol").and_then(Value::as_str).unwrap_or("-1"));
+            let protocol =
+                protocol_name(p.get("ipProtocol").and_then(Value::as_str).unwrap_or("-1"));
             let (from, to) = if protocol == "-1" {
                 (Value::Null, Value::Null)
             } else {
@@ -525,7 +606,10 @@ fn rules(c: &Value, key: &str, group_id: &str) -> Value {
             let v6 = strings(p.get("ipv6Ranges"), "cidrIpv6");
             let pairs = strings(p.get("userIdGroupPairs"), "groupId");
             let is_self = pairs.iter().any(|g| g.as_str() == Some(group_id));
-            let peers: Vec<Value> = pairs.into_iter().filter(|g| g.as_str() != Some(group_id)).collect();
+            let peers: Vec<Value> = pairs
+                .into_iter()
+                .filter(|g| g.as_str() != Some(group_id))
+                .collect();
             json!({
                 "protocol": protocol,
                 "from_port": from,
@@ -546,7 +630,11 @@ fn iam_default_document(c: &Value) -> Value {
     if unknown_reason(c).is_some() {
         return c.clone();
     }
-    let versions = c.get("policyVersionList").and_then(Value::as_array).cloned().unwrap_or_default();
+    let versions = c
+        .get("policyVersionList")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     let default = versions
         .iter()
         .find(|v| v.get("isDefaultVersion").and_then(Value::as_bool) == Some(true))
@@ -557,7 +645,8 @@ fn iam_default_document(c: &Value) -> Value {
     match doc {
         Value::String(s) => {
             let decoded = percent_decode(s);
-            serde_json::from_str(&decoded).unwrap_or_else(|e| unknown(format!("IAM policy document is not JSON: {e}")))
+            serde_json::from_str(&decoded)
+                .unwrap_or_else(|e| unknown(format!("IAM policy document is not JSON: {e}")))
         }
         other => other.clone(),
     }
@@ -570,7 +659,10 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Some(b) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            if let Some(b) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
                 out.push(b);
                 i += 3;
                 continue;
@@ -617,9 +709,18 @@ mod tests {
         let r = &normalize(&[raw(RawKind::S3Bucket, data)])[0];
         let a = &r.attributes;
         assert_eq!(a["encryption"], Value::Null);
-        assert_eq!(unknown_reason(&a["public_access_block"]), Some("s3:GetPublicAccessBlock denied: AccessDenied"));
-        assert_eq!(a["acl"]["grants"][0]["grantee_uri"], json!("http://acs.amazonaws.com/groups/global/AllUsers"));
-        assert_eq!(a["versioning"], json!({"enabled": false, "mfa_delete": false}));
+        assert_eq!(
+            unknown_reason(&a["public_access_block"]),
+            Some("s3:GetPublicAccessBlock denied: AccessDenied")
+        );
+        assert_eq!(
+            a["acl"]["grants"][0]["grantee_uri"],
+            json!("http://acs.amazonaws.com/groups/global/AllUsers")
+        );
+        assert_eq!(
+            a["versioning"],
+            json!({"enabled": false, "mfa_delete": false})
+        );
         assert_eq!(a["object_ownership"], json!("BucketOwnerEnforced"));
         assert_eq!(r.arn.as_deref(), Some("arn:aws:s3:::b"));
         assert_eq!(r.source, SourceKind::Aws);

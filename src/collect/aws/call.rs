@@ -68,6 +68,9 @@ const DENIED_CODES: &[&str] = &[
     "ExpiredToken",
 ];
 
+/// Longest failure message kept in a [`FailedCall`].
+const MAX_MESSAGE: usize = 400;
+
 /// Shared state of one collection run.
 #[derive(Debug)]
 pub struct Caller {
@@ -139,7 +142,16 @@ impl Caller {
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
         R: std::fmt::Debug + Send + Sync + 'static,
     {
-        let fail = |code: &str, message: String, verb: &str| {
+        let fail = |code: &str, mut message: String, verb: &str| {
+            // Error chains can embed whole response bodies: keep the evidence short.
+            if message.len() > MAX_MESSAGE {
+                let mut cut = MAX_MESSAGE;
+                while !message.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                message.truncate(cut);
+                message.push_str("...");
+            }
             self.record(FailedCall {
                 service: op.service.to_owned(),
                 operation: op.name.to_owned(),
@@ -152,7 +164,11 @@ impl Caller {
         };
         let remaining = self.deadline.saturating_duration_since(Instant::now());
         if remaining.is_zero() {
-            return fail("DeadlineExceeded", "whole-run deadline passed before the call".into(), "not attempted");
+            return fail(
+                "DeadlineExceeded",
+                "whole-run deadline passed before the call".into(),
+                "not attempted",
+            );
         }
         let limit = self.limiter(op.service, region);
         let budget = remaining.min(self.per_call_timeout);
@@ -170,13 +186,19 @@ impl Caller {
             Ok(Err(err)) => {
                 let code = err.code().map(str::to_owned);
                 match code {
-                    Some(code) if not_configured.contains(&code.as_str()) => Answer::NotConfigured(code),
+                    Some(code) if not_configured.contains(&code.as_str()) => {
+                        Answer::NotConfigured(code)
+                    }
                     Some(code) => {
                         let message = err
                             .message()
                             .map(str::to_owned)
                             .unwrap_or_else(|| DisplayErrorContext(&err).to_string());
-                        let verb = if DENIED_CODES.contains(&code.as_str()) { "denied" } else { "failed" };
+                        let verb = if DENIED_CODES.contains(&code.as_str()) {
+                            "denied"
+                        } else {
+                            "failed"
+                        };
                         fail(&code, message, verb)
                     }
                     None => {
@@ -187,7 +209,11 @@ impl Caller {
                             SdkError::ConstructionFailure(_) => "ConstructionFailure",
                             _ => "ServiceError",
                         };
-                        let verb = if code == "Timeout" { "timed out" } else { "failed" };
+                        let verb = if code == "Timeout" {
+                            "timed out"
+                        } else {
+                            "failed"
+                        };
                         fail(code, DisplayErrorContext(&err).to_string(), verb)
                     }
                 }

@@ -57,13 +57,18 @@ pub async fn assume_role(
     let provider = builder.build().await;
     Ok(base
         .to_builder()
-        .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(provider))
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(provider),
+        )
         .build())
 }
 
 /// A copy of `config` for another region.
 pub fn in_region(config: &SdkConfig, region: &str) -> SdkConfig {
-    config.to_builder().region(Region::new(region.to_owned())).build()
+    config
+        .to_builder()
+        .region(Region::new(region.to_owned()))
+        .build()
 }
 
 /// The S3 client for one region. Path-style addressing when an endpoint is overridden:

@@ -31,7 +31,12 @@ const BATCH: usize = 100;
 pub async fn collect(ctx: &Ctx, region: &str, aggregator: Option<&str>) -> Vec<RawResource> {
     let client = aws_sdk_config::Client::new(&super::client::in_region(&ctx.config, region));
     let mut out = vec![recorder(ctx, &client, region).await];
-    let per_type = futures::future::join_all(RESOURCE_TYPES.iter().map(|t| items(ctx, &client, region, t))).await;
+    let per_type = futures::future::join_all(
+        RESOURCE_TYPES
+            .iter()
+            .map(|t| items(ctx, &client, region, t)),
+    )
+    .await;
     out.extend(per_type.into_iter().flatten());
     if let Some(name) = aggregator {
         out.extend(aggregate(ctx, &client, region, name).await);
@@ -42,10 +47,34 @@ pub async fn collect(ctx: &Ctx, region: &str, aggregator: Option<&str>) -> Vec<R
 async fn recorder(ctx: &Ctx, client: &aws_sdk_config::Client, region: &str) -> RawResource {
     let c = &ctx.caller;
     let (recorders, status, channels, channel_status) = tokio::join!(
-        c.call(&ops::CONFIG_DESCRIBE_RECORDERS, region, None, &[], client.describe_configuration_recorders().send()),
-        c.call(&ops::CONFIG_DESCRIBE_RECORDER_STATUS, region, None, &[], client.describe_configuration_recorder_status().send()),
-        c.call(&ops::CONFIG_DESCRIBE_DELIVERY_CHANNELS, region, None, &[], client.describe_delivery_channels().send()),
-        c.call(&ops::CONFIG_DESCRIBE_DELIVERY_CHANNEL_STATUS, region, None, &[], client.describe_delivery_channel_status().send()),
+        c.call(
+            &ops::CONFIG_DESCRIBE_RECORDERS,
+            region,
+            None,
+            &[],
+            client.describe_configuration_recorders().send()
+        ),
+        c.call(
+            &ops::CONFIG_DESCRIBE_RECORDER_STATUS,
+            region,
+            None,
+            &[],
+            client.describe_configuration_recorder_status().send()
+        ),
+        c.call(
+            &ops::CONFIG_DESCRIBE_DELIVERY_CHANNELS,
+            region,
+            None,
+            &[],
+            client.describe_delivery_channels().send()
+        ),
+        c.call(
+            &ops::CONFIG_DESCRIBE_DELIVERY_CHANNEL_STATUS,
+            region,
+            None,
+            &[],
+            client.describe_delivery_channel_status().send()
+        ),
     );
     let mut data = Map::new();
     data.insert(
@@ -115,7 +144,10 @@ async fn recorder(ctx: &Ctx, client: &aws_sdk_config::Client, region: &str) -> R
     );
     ctx.raw(
         RawKind::ConfigRecorder,
-        format!("arn:aws:config:{region}:{}:configuration-recorder", ctx.account_or_unknown()),
+        format!(
+            "arn:aws:config:{region}:{}:configuration-recorder",
+            ctx.account_or_unknown()
+        ),
         Some(region.to_owned()),
         vec![
             ops::CONFIG_DESCRIBE_RECORDERS.label(),
@@ -127,7 +159,12 @@ async fn recorder(ctx: &Ctx, client: &aws_sdk_config::Client, region: &str) -> R
     )
 }
 
-async fn items(ctx: &Ctx, client: &aws_sdk_config::Client, region: &str, resource_type: &str) -> Vec<RawResource> {
+async fn items(
+    ctx: &Ctx,
+    client: &aws_sdk_config::Client,
+    region: &str,
+    resource_type: &str,
+) -> Vec<RawResource> {
     let rtype = aws_sdk_config::types::ResourceType::from(resource_type);
     let mut ids: Vec<String> = Vec::new();
     let mut token: Option<String> = None;
@@ -138,11 +175,21 @@ async fn items(ctx: &Ctx, client: &aws_sdk_config::Client, region: &str, resourc
             .set_next_token(token.clone());
         match ctx
             .caller
-            .call(&ops::CONFIG_LIST_DISCOVERED_RESOURCES, region, Some(resource_type), &[], request.send())
+            .call(
+                &ops::CONFIG_LIST_DISCOVERED_RESOURCES,
+                region,
+                Some(resource_type),
+                &[],
+                request.send(),
+            )
             .await
         {
             Answer::Ok(o) => {
-                ids.extend(o.resource_identifiers().iter().filter_map(|r| r.resource_id().map(str::to_owned)));
+                ids.extend(
+                    o.resource_identifiers()
+                        .iter()
+                        .filter_map(|r| r.resource_id().map(str::to_owned)),
+                );
                 token = o.next_token().filter(|t| !t.is_empty()).map(str::to_owned);
                 if token.is_none() {
                     break;
@@ -165,10 +212,18 @@ async fn items(ctx: &Ctx, client: &aws_sdk_config::Client, region: &str, resourc
                     .ok()
             })
             .collect();
-        let request = client.batch_get_resource_config().set_resource_keys(Some(keys));
+        let request = client
+            .batch_get_resource_config()
+            .set_resource_keys(Some(keys));
         match ctx
             .caller
-            .call(&ops::CONFIG_BATCH_GET_RESOURCE_CONFIG, region, Some(resource_type), &[], request.send())
+            .call(
+                &ops::CONFIG_BATCH_GET_RESOURCE_CONFIG,
+                region,
+                Some(resource_type),
+                &[],
+                request.send(),
+            )
             .await
         {
             Answer::Ok(o) => {
@@ -177,7 +232,12 @@ async fn items(ctx: &Ctx, client: &aws_sdk_config::Client, region: &str, resourc
                         .supplementary_configuration()
                         .map(|m| {
                             m.iter()
-                                .map(|(k, v)| (k.clone(), serde_json::from_str(v).unwrap_or_else(|_| json!(v))))
+                                .map(|(k, v)| {
+                                    (
+                                        k.clone(),
+                                        serde_json::from_str(v).unwrap_or_else(|_| json!(v)),
+                                    )
+                                })
                                 .collect()
                         })
                         .unwrap_or_default();
@@ -194,8 +254,13 @@ async fn items(ctx: &Ctx, client: &aws_sdk_config::Client, region: &str, resourc
                     let mut raw = ctx.raw(
                         RawKind::ConfigItem,
                         arn,
-                        item.aws_region().map(str::to_owned).or_else(|| Some(region.to_owned())),
-                        vec![ops::CONFIG_LIST_DISCOVERED_RESOURCES.label(), ops::CONFIG_BATCH_GET_RESOURCE_CONFIG.label()],
+                        item.aws_region()
+                            .map(str::to_owned)
+                            .or_else(|| Some(region.to_owned())),
+                        vec![
+                            ops::CONFIG_LIST_DISCOVERED_RESOURCES.label(),
+                            ops::CONFIG_BATCH_GET_RESOURCE_CONFIG.label(),
+                        ],
                         data,
                     );
                     if let Some(account) = item.account_id() {
@@ -229,8 +294,17 @@ fn parse_configuration(text: Option<&str>) -> Value {
     }
 }
 
-async fn aggregate(ctx: &Ctx, client: &aws_sdk_config::Client, region: &str, name: &str) -> Vec<RawResource> {
-    let types = RESOURCE_TYPES.iter().map(|t| format!("'{t}'")).collect::<Vec<_>>().join(", ");
+async fn aggregate(
+    ctx: &Ctx,
+    client: &aws_sdk_config::Client,
+    region: &str,
+    name: &str,
+) -> Vec<RawResource> {
+    let types = RESOURCE_TYPES
+        .iter()
+        .map(|t| format!("'{t}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let expression = format!(
         "SELECT resourceId, resourceName, resourceType, awsRegion, accountId, arn, configuration, supplementaryConfiguration WHERE resourceType IN ({types})"
     );
@@ -244,18 +318,36 @@ async fn aggregate(ctx: &Ctx, client: &aws_sdk_config::Client, region: &str, nam
             .set_next_token(token.clone());
         match ctx
             .caller
-            .call(&ops::CONFIG_SELECT_AGGREGATE_RESOURCE_CONFIG, region, Some(name), &[], request.send())
+            .call(
+                &ops::CONFIG_SELECT_AGGREGATE_RESOURCE_CONFIG,
+                region,
+                Some(name),
+                &[],
+                request.send(),
+            )
             .await
         {
             Answer::Ok(o) => {
                 for row in o.results() {
-                    let Ok(item) = serde_json::from_str::<Value>(row) else { continue };
-                    let arn = item.get("arn").and_then(Value::as_str).unwrap_or_default().to_owned();
+                    let Ok(item) = serde_json::from_str::<Value>(row) else {
+                        continue;
+                    };
+                    let arn = item
+                        .get("arn")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned();
                     if arn.is_empty() {
                         continue;
                     }
-                    let item_region = item.get("awsRegion").and_then(Value::as_str).map(str::to_owned);
-                    let account = item.get("accountId").and_then(Value::as_str).map(str::to_owned);
+                    let item_region = item
+                        .get("awsRegion")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned);
+                    let account = item
+                        .get("accountId")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned);
                     let mut raw = ctx.raw(
                         RawKind::ConfigItem,
                         arn,

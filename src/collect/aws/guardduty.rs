@@ -20,10 +20,23 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<RawResource> {
     let mut listing_failed = None;
     loop {
         let request = client.list_detectors().set_next_token(token.clone());
-        match ctx.caller.call(&ops::GUARDDUTY_LIST_DETECTORS, region, None, &[], request.send()).await {
+        match ctx
+            .caller
+            .call(
+                &ops::GUARDDUTY_LIST_DETECTORS,
+                region,
+                None,
+                &[],
+                request.send(),
+            )
+            .await
+        {
             Answer::Ok(out) => {
                 ids.extend(out.detector_ids().iter().cloned());
-                token = out.next_token().filter(|t| !t.is_empty()).map(str::to_owned);
+                token = out
+                    .next_token()
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_owned);
                 if token.is_none() {
                     break;
                 }
@@ -55,7 +68,13 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<RawResource> {
     for id in ids {
         let d = Some(id.as_str());
         let (detector, stats) = tokio::join!(
-            ctx.caller.call(&ops::GUARDDUTY_GET_DETECTOR, region, d, &[], client.get_detector().detector_id(&id).send()),
+            ctx.caller.call(
+                &ops::GUARDDUTY_GET_DETECTOR,
+                region,
+                d,
+                &[],
+                client.get_detector().detector_id(&id).send()
+            ),
             ctx.caller.call(
                 &ops::GUARDDUTY_GET_FINDINGS_STATISTICS,
                 region,
@@ -94,8 +113,13 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<RawResource> {
             "GetFindingsStatistics".into(),
             stats.to_value(|o| {
                 // GuardDuty severities: low [1, 4), medium [4, 7), high [7, 9), critical [9, 10].
-                let mut counts = BTreeMap::from([("critical", 0i64), ("high", 0), ("medium", 0), ("low", 0)]);
-                for s in o.finding_statistics().map(|f| f.grouped_by_severity()).unwrap_or_default() {
+                let mut counts =
+                    BTreeMap::from([("critical", 0i64), ("high", 0), ("medium", 0), ("low", 0)]);
+                for s in o
+                    .finding_statistics()
+                    .map(|f| f.grouped_by_severity())
+                    .unwrap_or_default()
+                {
                     let band = match s.severity().unwrap_or(0.0) {
                         x if x >= 9.0 => "critical",
                         x if x >= 7.0 => "high",
@@ -123,7 +147,9 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<RawResource> {
 }
 
 fn unarchived() -> aws_sdk_guardduty::types::FindingCriteria {
-    let condition = aws_sdk_guardduty::types::Condition::builder().equals("false").build();
+    let condition = aws_sdk_guardduty::types::Condition::builder()
+        .equals("false")
+        .build();
     aws_sdk_guardduty::types::FindingCriteria::builder()
         .criterion("service.archived", condition)
         .build()

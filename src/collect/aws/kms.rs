@@ -21,13 +21,16 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<RawResource> {
     let mut marker: Option<String> = None;
     loop {
         let request = client.list_keys().set_marker(marker.clone());
-        match ctx.caller.call(&ops::KMS_LIST_KEYS, region, None, &[], request.send()).await {
+        match ctx
+            .caller
+            .call(&ops::KMS_LIST_KEYS, region, None, &[], request.send())
+            .await
+        {
             Answer::Ok(out) => {
-                keys.extend(
-                    out.keys()
-                        .iter()
-                        .filter_map(|k| k.key_id().map(|id| (id.to_owned(), k.key_arn().map(str::to_owned)))),
-                );
+                keys.extend(out.keys().iter().filter_map(|k| {
+                    k.key_id()
+                        .map(|id| (id.to_owned(), k.key_arn().map(str::to_owned)))
+                }));
                 marker = out.next_marker().map(str::to_owned);
                 if !out.truncated() || marker.is_none() {
                     break;
@@ -45,12 +48,20 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<RawResource> {
     let mut marker: Option<String> = None;
     loop {
         let request = client.list_aliases().set_marker(marker.clone());
-        match ctx.caller.call(&ops::KMS_LIST_ALIASES, region, None, &[], request.send()).await {
+        match ctx
+            .caller
+            .call(&ops::KMS_LIST_ALIASES, region, None, &[], request.send())
+            .await
+        {
             Answer::Ok(out) => {
                 if let Ok(map) = aliases.as_mut() {
                     for alias in out.aliases() {
-                        if let (Some(target), Some(name)) = (alias.target_key_id(), alias.alias_name()) {
-                            map.entry(target.to_owned()).or_default().push(name.to_owned());
+                        if let (Some(target), Some(name)) =
+                            (alias.target_key_id(), alias.alias_name())
+                        {
+                            map.entry(target.to_owned())
+                                .or_default()
+                                .push(name.to_owned());
                         }
                     }
                 }
@@ -73,12 +84,20 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<RawResource> {
             let caller = &ctx.caller;
             let k = Some(id.as_str());
             let describe = caller
-                .call(&ops::KMS_DESCRIBE_KEY, region, k, &[], client.describe_key().key_id(&id).send())
+                .call(
+                    &ops::KMS_DESCRIBE_KEY,
+                    region,
+                    k,
+                    &[],
+                    client.describe_key().key_id(&id).send(),
+                )
                 .await;
             let mut data = Map::new();
             let mut calls = vec![ops::KMS_LIST_KEYS.label(), ops::KMS_DESCRIBE_KEY.label()];
             data.insert("KeyId".into(), json!(id));
-            let mut arn = arn.unwrap_or_else(|| format!("arn:aws:kms:{region}:{}:key/{id}", ctx.account_or_unknown()));
+            let mut arn = arn.unwrap_or_else(|| {
+                format!("arn:aws:kms:{region}:{}:key/{id}", ctx.account_or_unknown())
+            });
             let metadata = describe.to_value(|out| match out.key_metadata() {
                 Some(m) => {
                     if let Some(a) = m.arn() {
@@ -116,23 +135,38 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<RawResource> {
                     region,
                     k,
                     &[],
-                    client.get_key_policy().key_id(&id).policy_name("default").send(),
+                    client
+                        .get_key_policy()
+                        .key_id(&id)
+                        .policy_name("default")
+                        .send(),
                 ),
-                caller.call(&ops::KMS_LIST_RESOURCE_TAGS, region, k, &[], client.list_resource_tags().key_id(&id).send()),
+                caller.call(
+                    &ops::KMS_LIST_RESOURCE_TAGS,
+                    region,
+                    k,
+                    &[],
+                    client.list_resource_tags().key_id(&id).send()
+                ),
             );
             calls.push(ops::KMS_LIST_RESOURCE_TAGS.label());
             data.insert(
                 "ListResourceTags".into(),
                 tags.to_value(|out| {
-                    let map: Map<String, Value> =
-                        out.tags().iter().map(|t| (t.tag_key().to_owned(), json!(t.tag_value()))).collect();
+                    let map: Map<String, Value> = out
+                        .tags()
+                        .iter()
+                        .map(|t| (t.tag_key().to_owned(), json!(t.tag_value())))
+                        .collect();
                     Value::Object(map)
                 }),
             );
             calls.push(ops::KMS_GET_KEY_ROTATION_STATUS.label());
             calls.push(ops::KMS_GET_KEY_POLICY.label());
             let rotation = match rotation {
-                Answer::NotConfigured(_) => json!({ "Supported": false, "KeyRotationEnabled": false }),
+                Answer::NotConfigured(_) => {
+                    json!({ "Supported": false, "KeyRotationEnabled": false })
+                }
                 other => other.to_value(|out| {
                     json!({
                         "Supported": true,
@@ -145,8 +179,11 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<RawResource> {
             data.insert(
                 "GetKeyPolicy".into(),
                 policy.to_value(|out| match out.policy() {
-                    Some(text) => serde_json::from_str(text)
-                        .unwrap_or_else(|e| unknown(format!("kms:GetKeyPolicy returned a policy that is not JSON: {e}"))),
+                    Some(text) => serde_json::from_str(text).unwrap_or_else(|e| {
+                        unknown(format!(
+                            "kms:GetKeyPolicy returned a policy that is not JSON: {e}"
+                        ))
+                    }),
                     None => Value::Null,
                 }),
             );
@@ -162,7 +199,13 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<RawResource> {
                     Err(reason) => unknown(reason.clone()),
                 },
             );
-            ctx.raw(RawKind::KmsKey, arn, Some(region.to_owned()), calls, Value::Object(data))
+            ctx.raw(
+                RawKind::KmsKey,
+                arn,
+                Some(region.to_owned()),
+                calls,
+                Value::Object(data),
+            )
         })
         .buffer_unordered(ctx.concurrency)
         .collect()

@@ -183,13 +183,22 @@ impl AwsSnapshot {
     /// SHA-256 (hex) of the bytes written.
     pub fn write(&self, path: &Path) -> Result<String, AwsError> {
         let shown = path.display().to_string();
-        let json = self.to_json().map_err(|source| AwsError::Json { path: shown.clone(), source })?;
+        let json = self.to_json().map_err(|source| AwsError::Json {
+            path: shown.clone(),
+            source,
+        })?;
         let bytes = if is_zst(path) {
-            zstd::encode_all(json.as_slice(), 3).map_err(|source| AwsError::Io { path: shown.clone(), source })?
+            zstd::encode_all(json.as_slice(), 3).map_err(|source| AwsError::Io {
+                path: shown.clone(),
+                source,
+            })?
         } else {
             json
         };
-        std::fs::write(path, &bytes).map_err(|source| AwsError::Io { path: shown, source })?;
+        std::fs::write(path, &bytes).map_err(|source| AwsError::Io {
+            path: shown,
+            source,
+        })?;
         Ok(hex::encode(sha2::Sha256::digest(&bytes)))
     }
 
@@ -197,20 +206,38 @@ impl AwsSnapshot {
     /// the file's bytes.
     pub fn read(path: &Path) -> Result<(Self, String), AwsError> {
         let shown = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|source| AwsError::Io { path: shown.clone(), source })?;
+        let bytes = std::fs::read(path).map_err(|source| AwsError::Io {
+            path: shown.clone(),
+            source,
+        })?;
         let digest = hex::encode(sha2::Sha256::digest(&bytes));
         let json = if is_zst(path) {
-            zstd::decode_all(bytes.as_slice()).map_err(|source| AwsError::Io { path: shown.clone(), source })?
+            zstd::decode_all(bytes.as_slice()).map_err(|source| AwsError::Io {
+                path: shown.clone(),
+                source,
+            })?
         } else {
             bytes
         };
         let value: serde_json::Value =
-            serde_json::from_slice(&json).map_err(|source| AwsError::Json { path: shown.clone(), source })?;
-        let found = value.get("schema_version").and_then(serde_json::Value::as_u64).unwrap_or(0);
+            serde_json::from_slice(&json).map_err(|source| AwsError::Json {
+                path: shown.clone(),
+                source,
+            })?;
+        let found = value
+            .get("schema_version")
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(0);
         if found != u64::from(SCHEMA_VERSION) {
-            return Err(AwsError::SchemaVersion { path: shown, found: u32::try_from(found).unwrap_or(u32::MAX) });
+            return Err(AwsError::SchemaVersion {
+                path: shown,
+                found: u32::try_from(found).unwrap_or(u32::MAX),
+            });
         }
-        let snapshot = serde_json::from_value(value).map_err(|source| AwsError::Json { path: shown, source })?;
+        let snapshot = serde_json::from_value(value).map_err(|source| AwsError::Json {
+            path: shown,
+            source,
+        })?;
         Ok((snapshot, digest))
     }
 }
@@ -272,7 +299,11 @@ impl Ctx {
 /// snapshot (unknowns + failed calls), and the run always ends by the deadline.
 pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
     let start = tokio::time::Instant::now();
-    let caller = Arc::new(Caller::new(options.call_timeout, start + options.deadline, options.concurrency));
+    let caller = Arc::new(Caller::new(
+        options.call_timeout,
+        start + options.deadline,
+        options.concurrency,
+    ));
     let collected_at = now_rfc3339();
     let base = client::base_config(options).await;
 
@@ -294,7 +325,9 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
 
     let progress = if options.progress {
         let bar = ProgressBar::new_spinner();
-        if let Ok(style) = ProgressStyle::with_template("{spinner} {pos} AWS resources collected {msg} [{elapsed}]") {
+        if let Ok(style) = ProgressStyle::with_template(
+            "{spinner} {pos} AWS resources collected {msg} [{elapsed}]",
+        ) {
             bar.set_style(style);
         }
         bar.enable_steady_tick(Duration::from_millis(120));
@@ -317,7 +350,13 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
     for target in targets {
         let sts = aws_sdk_sts::Client::new(&target);
         let account = match caller
-            .call(&ops::STS_GET_CALLER_IDENTITY, &home, None, &[], sts.get_caller_identity().send())
+            .call(
+                &ops::STS_GET_CALLER_IDENTITY,
+                &home,
+                None,
+                &[],
+                sts.get_caller_identity().send(),
+            )
             .await
         {
             Answer::Ok(out) => out.account().map(str::to_owned),
@@ -336,7 +375,11 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
         };
         let per_region = futures::future::join_all(regions.iter().map(|region| {
             let ctx = ctx.clone();
-            let aggregator = if *region == home { options.config_aggregator.clone() } else { None };
+            let aggregator = if *region == home {
+                options.config_aggregator.clone()
+            } else {
+                None
+            };
             async move {
                 let (mut a, b, c) = tokio::join!(
                     kms::collect(&ctx, region),
@@ -363,11 +406,17 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
                 account: r.account.clone(),
                 region: r.region.clone(),
                 detector_id: id,
-                counts: r.data.get("GetFindingsStatistics").cloned().unwrap_or(serde_json::Value::Null),
+                counts: r
+                    .data
+                    .get("GetFindingsStatistics")
+                    .cloned()
+                    .unwrap_or(serde_json::Value::Null),
             })
         })
         .collect();
-    guardduty_findings.sort_by(|a, b| (&a.account, &a.region, &a.detector_id).cmp(&(&b.account, &b.region, &b.detector_id)));
+    guardduty_findings.sort_by(|a, b| {
+        (&a.account, &a.region, &a.detector_id).cmp(&(&b.account, &b.region, &b.detector_id))
+    });
     let failed_calls = caller.failed_calls();
     let complete = failed_calls.is_empty() && !caller.past_deadline();
     let mut snapshot = Snapshot {
@@ -382,7 +431,10 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
             file: None,
             line: None,
             column: None,
-            message: format!("whole-run deadline of {} s reached; later calls were not made", options.deadline.as_secs()),
+            message: format!(
+                "whole-run deadline of {} s reached; later calls were not made",
+                options.deadline.as_secs()
+            ),
         });
     }
     snapshot.sort();
@@ -403,7 +455,11 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
 }
 
 fn diagnostic(call: &FailedCall) -> Diagnostic {
-    let about = call.resource.as_deref().map(|r| format!(" for {r}")).unwrap_or_default();
+    let about = call
+        .resource
+        .as_deref()
+        .map(|r| format!(" for {r}"))
+        .unwrap_or_default();
     Diagnostic {
         level: DiagnosticLevel::Warning,
         code: "aws-call-failed".to_owned(),
@@ -421,5 +477,6 @@ fn diagnostic(call: &FailedCall) -> Diagnostic {
 pub fn now_rfc3339() -> String {
     let now = time::OffsetDateTime::now_utc();
     let now = now.replace_nanosecond(0).unwrap_or(now);
-    now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+    now.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
 }

@@ -99,8 +99,14 @@ mod tests {
         let code: Vec<String> = iam_actions().into_iter().map(str::to_owned).collect();
         let missing: Vec<&String> = code.iter().filter(|a| !policy.contains(a)).collect();
         let extra: Vec<&String> = policy.iter().filter(|a| !code.contains(a)).collect();
-        assert!(missing.is_empty(), "actions called but not in docs/iam/vouch-readonly.json: {missing:?}");
-        assert!(extra.is_empty(), "actions in the policy that no collector calls: {extra:?}");
+        assert!(
+            missing.is_empty(),
+            "actions called but not in docs/iam/vouch-readonly.json: {missing:?}"
+        );
+        assert!(
+            extra.is_empty(),
+            "actions in the policy that no collector calls: {extra:?}"
+        );
     }
 
     #[test]
@@ -108,7 +114,9 @@ mod tests {
         for action in policy_actions() {
             let verb = action.split(':').nth(1).unwrap();
             assert!(
-                ["Get", "List", "Describe", "BatchGet", "Select"].iter().any(|p| verb.starts_with(p)),
+                ["Get", "List", "Describe", "BatchGet", "Select"]
+                    .iter()
+                    .any(|p| verb.starts_with(p)),
                 "{action} is not a read action"
             );
         }
