@@ -8,14 +8,14 @@
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::sync::Mutex;
+
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use vouch::collect::aws::{self, AwsOptions, AwsSnapshot};
 use vouch::model::{unknown_reason, Resource};
 
-static SERIAL: Mutex<()> = Mutex::new(());
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 const ACCOUNT: &str = "123456789012";
 
 fn endpoint() -> Option<String> {
@@ -325,7 +325,7 @@ fn failed_ops(snap: &AwsSnapshot) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn seeded_estate_is_collected_with_facts_and_unknowns() {
     let Some(ep) = endpoint() else { return };
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let _serial = SERIAL.lock().await;
     reset(&ep);
     let seeded = seed(&ep).await;
     http(&ep, "DELETE", "/__vouch/calls", "");
@@ -489,7 +489,7 @@ async fn seeded_estate_is_collected_with_facts_and_unknowns() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn denied_calls_become_unknowns_and_failed_calls() {
     let Some(ep) = endpoint() else { return };
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let _serial = SERIAL.lock().await;
     reset(&ep);
     let seeded = seed(&ep).await;
     faults(
@@ -559,7 +559,7 @@ async fn denied_calls_become_unknowns_and_failed_calls() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn throttling_is_retried_then_succeeds_or_ends_unknown() {
     let Some(ep) = endpoint() else { return };
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let _serial = SERIAL.lock().await;
     reset(&ep);
     seed(&ep).await;
     // Two throttles then an answer: within 3 attempts, so a fact.
@@ -603,7 +603,7 @@ async fn throttling_is_retried_then_succeeds_or_ends_unknown() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_calls_time_out_and_the_deadline_ends_the_run() {
     let Some(ep) = endpoint() else { return };
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let _serial = SERIAL.lock().await;
     reset(&ep);
     seed(&ep).await;
     faults(
@@ -650,7 +650,7 @@ async fn slow_calls_time_out_and_the_deadline_ends_the_run() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_that_dies_mid_run_gives_unknowns_not_a_hang() {
     let Some(ep) = endpoint() else { return };
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let _serial = SERIAL.lock().await;
     reset(&ep);
     seed(&ep).await;
     // A TCP proxy in front of moto that is torn down while the run is in flight.

@@ -7,7 +7,10 @@ use crate::embedded::SCHEMA_FILES;
 
 /// Every canonical kind with a schema, sorted.
 pub fn all() -> Vec<&'static str> {
-    let mut kinds: Vec<&str> = SCHEMA_FILES.iter().filter_map(|(p, _)| kind_of(p)).collect();
+    let mut kinds: Vec<&str> = SCHEMA_FILES
+        .iter()
+        .filter_map(|(p, _)| kind_of(p))
+        .collect();
     kinds.sort_unstable();
     kinds
 }
