@@ -41,17 +41,57 @@ fn endpoint() -> Option<String> {
 
 /// A plain HTTP/1.0 request to the shim's control endpoints or moto's own API.
 fn http(endpoint: &str, method: &str, path: &str, body: &str) -> String {
+    http_with(endpoint, method, path, "application/json", "", body)
+}
+
+fn http_with(
+    endpoint: &str,
+    method: &str,
+    path: &str,
+    content_type: &str,
+    headers: &str,
+    body: &str,
+) -> String {
     let addr = endpoint.trim_start_matches("http://");
     let mut stream = TcpStream::connect(addr).unwrap();
     write!(
         stream,
-        "{method} {path} HTTP/1.0\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        "{method} {path} HTTP/1.0\r\nHost: {addr}\r\nContent-Type: {content_type}\r\n{headers}Content-Length: {}\r\n\r\n{body}",
         body.len()
     )
     .unwrap();
     let mut out = String::new();
     stream.read_to_string(&mut out).unwrap();
     out
+}
+
+/// An IAM managed policy, created through moto's query API (the IAM SDK is not a dependency).
+fn seed_iam_policy(endpoint: &str, name: &str, document: &Value) {
+    let enc = |s: &str| -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    };
+    let body = format!(
+        "Action=CreatePolicy&Version=2010-05-08&PolicyName={}&PolicyDocument={}",
+        enc(name),
+        enc(&document.to_string())
+    );
+    let auth = "Authorization: AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0\r\n";
+    let out = http_with(
+        endpoint,
+        "POST",
+        "/",
+        "application/x-www-form-urlencoded",
+        auth,
+        &body,
+    );
+    assert!(out.contains("CreatePolicyResponse"), "{out}");
 }
 
 fn faults(endpoint: &str, rules: Value) {
@@ -289,6 +329,11 @@ async fn seed(endpoint: &str) -> Seeded {
         .send()
         .await
         .unwrap();
+    seed_iam_policy(
+        endpoint,
+        "vouch-admin",
+        &json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}),
+    );
     Seeded {
         rotated,
         static_key,
@@ -435,6 +480,30 @@ async fn seeded_estate_is_collected_with_facts_and_unknowns() {
     );
     assert_eq!(rec_eu.attributes["exists"], json!(false));
 
+    // A Config item (ListDiscoveredResources + BatchGetResourceConfig) in the IaC kind's shape.
+    let policy = find(
+        &snap,
+        "aws.iam.policy",
+        &format!("{ACCOUNT}:policy/vouch-admin"),
+    );
+    assert_eq!(policy.attributes["name"], json!("vouch-admin"));
+    assert_eq!(policy.attributes["type"], json!("managed"));
+    assert_eq!(
+        policy.attributes["document"]["Statement"][0]["Action"],
+        json!("*")
+    );
+    assert_eq!(
+        policy.provenance.source_types,
+        vec!["AWS::IAM::Policy".to_owned()]
+    );
+    // moto's Config has no AWS::S3::AccountPublicAccessBlock item here: unknown, not a pass.
+    let pab = find(
+        &snap,
+        "aws.s3.account_public_access_block",
+        &format!("{ACCOUNT}:account-public-access-block"),
+    );
+    assert!(unknown_reason(&pab.attributes["block_public_acls"]).is_some());
+
     // moto 5.2.5 has no GetFindingsStatistics and answers DescribeDeliveryChannelStatus with
     // a 500: those parts alone are unknown and the run is incomplete.
     assert!(unknown_reason(&rec_us.attributes["delivery_channel"]["last_status"]).is_some());
@@ -469,6 +538,11 @@ async fn seeded_estate_is_collected_with_facts_and_unknowns() {
             declared.contains(&op),
             "collector called undeclared operation {op}"
         );
+    }
+
+    // For manual inspection / schema validation: VOUCH_AWS_SNAPSHOT_OUT=path.json.
+    if let Ok(out) = std::env::var("VOUCH_AWS_SNAPSHOT_OUT") {
+        snap.write(std::path::Path::new(&out)).unwrap();
     }
 
     // Versioned, deterministic, hashable file round trip (plain and zstd).

@@ -29,6 +29,12 @@ pub fn normalize(raws: &[RawResource]) -> Vec<Resource> {
         let Some((kind, attributes)) = shaped else {
             continue;
         };
+        // Global resources (IAM) come back from every region's Config: keep the first.
+        if raw.kind == RawKind::ConfigItem
+            && out.iter().any(|r| r.kind == kind && r.address == raw.arn)
+        {
+            continue;
+        }
         let synthetic = raw.kind == RawKind::ConfigRecorder
             || (raw.kind == RawKind::GuardDutyDetector
                 && raw.data.get("DetectorId").is_none_or(Value::is_null));
@@ -264,6 +270,13 @@ fn kms_key(d: &Value) -> Value {
         }
         opt(&meta, key)
     };
+    // Fields the schema says are always known: absent from the answer means unknown.
+    let req = |key: &str| -> Value {
+        match m(key) {
+            Value::Null => unknown(format!("kms:DescribeKey returned no {key}")),
+            v => v,
+        }
+    };
     let rotation = d
         .get("GetKeyRotationStatus")
         .cloned()
@@ -276,11 +289,11 @@ fn kms_key(d: &Value) -> Value {
     };
     json!({
         "description": m("Description"),
-        "key_manager": m("KeyManager"),
-        "key_spec": m("KeySpec"),
-        "key_usage": m("KeyUsage"),
-        "origin": m("Origin"),
-        "enabled": m("Enabled"),
+        "key_manager": req("KeyManager"),
+        "key_spec": req("KeySpec"),
+        "key_usage": req("KeyUsage"),
+        "origin": req("Origin"),
+        "enabled": req("Enabled"),
         "key_state": m("KeyState"),
         "rotation_enabled": rot("KeyRotationEnabled"),
         "rotation_period_days": rot("RotationPeriodInDays"),
@@ -495,7 +508,6 @@ fn config_item(d: &Value) -> Option<(&'static str, Value)> {
             "attached_to": null,
             "arn": o("arn"),
             "document": iam_default_document(&c),
-            "tags": tags,
         }),
         "AWS::S3::AccountPublicAccessBlock" => {
             let flag = |k: &str| -> Value {
