@@ -36,6 +36,9 @@ fn main() {
         "diagnostics": out.diagnostics,
         "inputs": out.inputs,
     });
-    println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&json).unwrap_or_default()
+    );
     eprintln!("loaded in {:.3}s", elapsed.as_secs_f64());
 }

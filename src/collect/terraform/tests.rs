@@ -44,7 +44,9 @@ fn modules_with_count_and_for_each() {
     let audit0 = inst(&out, "module.audit[0].aws_s3_bucket.this");
     assert_eq!(audit0.values["bucket"], json!("prod-acme-audit-0"));
     assert_eq!(audit0.module_chain, vec!["module.audit[0]".to_owned()]);
-    assert!(audit0.file.ends_with("fixtures/terraform/modules_count/modules/bucket/main.tf"));
+    assert!(audit0
+        .file
+        .ends_with("fixtures/terraform/modules_count/modules/bucket/main.tf"));
     assert_eq!((audit0.start_line, audit0.end_line), (10, 15));
     assert_eq!(audit0.attribute_lines["bucket"], (11, 11));
 
@@ -57,9 +59,15 @@ fn modules_with_count_and_for_each() {
         data_v.values["bucket"],
         json!("${module.store[\"data\"].aws_s3_bucket.this.id}")
     );
-    assert_eq!(data_v.attribute_lines["versioning_configuration.0.status"], (20, 20));
+    assert_eq!(
+        data_v.attribute_lines["versioning_configuration.0.status"],
+        (20, 20)
+    );
 
-    let sse = inst(&out, "aws_s3_bucket_server_side_encryption_configuration.logs");
+    let sse = inst(
+        &out,
+        "aws_s3_bucket_server_side_encryption_configuration.logs",
+    );
     assert_eq!(
         sse.values["bucket"],
         json!("${module.store[\"logs\"].aws_s3_bucket.this.id}")
@@ -72,7 +80,17 @@ fn modules_with_count_and_for_each() {
         sse.attribute_lines["rule.0.apply_server_side_encryption_by_default.0.sse_algorithm"],
         (36, 36)
     );
-    assert_eq!(out.instances.len(), 10);
+    // optional() attributes of object-typed variables are filled with their defaults.
+    let lc = inst(
+        &out,
+        "module.audit[1].aws_s3_bucket_lifecycle_configuration.this",
+    );
+    assert_eq!(
+        lc.values["rule"],
+        json!([{"id": "r1", "status": "Enabled", "expiration": [{"days": 30}]}])
+    );
+    assert_eq!(lc.values["kms"], Value::Null);
+    assert_eq!(out.instances.len(), 14);
     assert_eq!(out.inputs.len(), 2);
 }
 
@@ -85,34 +103,61 @@ fn expressions_functions_and_dynamic_blocks() {
     assert_eq!(sg.values["ingress"][1]["from_port"], json!(443));
     assert_eq!(sg.attribute_lines["ingress.1.cidr_blocks"], (32, 32));
     assert_eq!(sg.attribute_lines["egress.0"], (36, 41));
-    assert!(sg.values.get("lifecycle").is_none(), "meta blocks are not values");
+    assert!(
+        sg.values.get("lifecycle").is_none(),
+        "meta blocks are not values"
+    );
 
-    assert_eq!(inst(&out, "aws_s3_bucket.b[\"logs\"]").values["bucket"], json!("acme-logs"));
+    assert_eq!(
+        inst(&out, "aws_s3_bucket.b[\"logs\"]").values["bucket"],
+        json!("acme-logs")
+    );
     let policy = inst(&out, "aws_s3_bucket_policy.p");
-    assert_eq!(policy.values["bucket"], json!("${aws_s3_bucket.b[\"logs\"].id}"));
+    assert_eq!(
+        policy.values["bucket"],
+        json!("${aws_s3_bucket.b[\"logs\"].id}")
+    );
     let doc: Value = serde_json::from_str(policy.values["policy"].as_str().unwrap()).unwrap();
     assert_eq!(
         doc["Statement"][0]["Resource"],
         json!("${aws_s3_bucket.b[\"logs\"].arn}/*")
     );
 
-    assert_eq!(inst(&out, "aws_ebs_volume.v[0]").values["encrypted"], json!(true));
-    assert_eq!(inst(&out, "aws_ebs_volume.v[1]").values["encrypted"], json!(false));
+    assert_eq!(
+        inst(&out, "aws_ebs_volume.v[0]").values["encrypted"],
+        json!(true)
+    );
+    assert_eq!(
+        inst(&out, "aws_ebs_volume.v[1]").values["encrypted"],
+        json!(false)
+    );
     assert_eq!(inst(&out, "aws_ebs_volume.v[1]").values["size"], json!(40));
 
     let t = &inst(&out, "test_values.t").values;
     assert_eq!(reason(&t["unknown_var"]), "variable no_value has no value");
-    assert_eq!(reason(&t["cycle"]), "local.cycle_a is part of a dependency cycle");
-    assert_eq!(t["cidrs"], json!({"22": "10.0.0.0/24", "443": "10.0.1.0/24"}));
+    assert_eq!(
+        reason(&t["cycle"]),
+        "local.cycle_a is part of a dependency cycle"
+    );
+    assert_eq!(
+        t["cidrs"],
+        json!({"22": "10.0.0.0/24", "443": "10.0.1.0/24"})
+    );
     assert_eq!(t["grouped"], json!({"a": ["a1", "a2"], "b": ["b1"]}));
     assert_eq!(t["evens"], json!([0, 2, 4]));
     assert_eq!(t["tpl"], json!("port 22;port 443;many\n"));
-    assert_eq!(reason(&t["unsupported"]), "function notafunction is not supported");
+    assert_eq!(
+        reason(&t["unsupported"]),
+        "function notafunction is not supported"
+    );
     assert_eq!(t["tried"], json!("fallback"));
     assert_eq!(t["can_ok"], json!(true));
     assert_eq!(t["coalesced"], json!("c"));
     assert_eq!(t["len_unknown"], json!(2));
-    assert_eq!(reason(&t["upper_unknown"]), "variable no_value has no value");
+    assert_eq!(
+        reason(&t["upper_unknown"]),
+        "variable no_value has no value"
+    );
     assert_eq!(reason(&t["cond_unknown"]), "variable no_value has no value");
     assert_eq!(
         reason(&t["data_ref"]),
@@ -143,7 +188,10 @@ fn variable_precedence() {
     let out = load_case("tfvars");
     let b = inst(&out, "aws_s3_bucket.v");
     // terraform.tfvars < a.auto.tfvars.json < b.auto.tfvars (lexical).
-    assert_eq!(b.values["bucket"], json!("from-tfvars-from-auto-b-from-json"));
+    assert_eq!(
+        b.values["bucket"],
+        json!("from-tfvars-from-auto-b-from-json")
+    );
     assert_eq!(reason(&b.values["tags"]["d"]), "variable d has no value");
     assert_eq!(b.values["tags"]["list"], json!("x,y"));
     assert_eq!(out.inputs.len(), 4);
@@ -188,8 +236,15 @@ fn parse_error_keeps_other_files() {
 #[test]
 fn module_cycles_are_diagnostics() {
     let out = load_case("module_cycle");
-    assert_eq!(addresses(&out), vec!["aws_s3_bucket.a", "module.b.aws_s3_bucket.b"]);
-    let cycles = out.diagnostics.iter().filter(|d| d.code == "module-cycle").count();
+    assert_eq!(
+        addresses(&out),
+        vec!["aws_s3_bucket.a", "module.b.aws_s3_bucket.b"]
+    );
+    let cycles = out
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "module-cycle")
+        .count();
     assert_eq!(cycles, 2);
 }
 
@@ -219,7 +274,10 @@ fn unknown_expansion_emits_one_unexpanded_instance() {
     assert!(reason(&b.values["bucket"]).contains("count is unknown"));
     let s = inst(&out, "aws_security_group.s");
     assert!(reason(&s.values["ingress"]).contains("dynamic block ingress"));
-    assert!(out.diagnostics.iter().any(|d| d.code == "expansion-unknown"));
+    assert!(out
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "expansion-unknown"));
 }
 
 #[test]
@@ -227,7 +285,9 @@ fn demo_project_loads_cleanly() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo");
     let out = load(&[dir], &Options::default());
     assert!(
-        out.diagnostics.iter().all(|d| d.level != DiagnosticLevel::Error),
+        out.diagnostics
+            .iter()
+            .all(|d| d.level != DiagnosticLevel::Error),
         "{:?}",
         out.diagnostics
     );
@@ -252,7 +312,11 @@ fn hostile_input_never_panics() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     // 10,000 nested parentheses: hcl-edit rejects them with a located error.
-    let deep = format!("locals {{ x = {}1{} }}\n", "(".repeat(10_000), ")".repeat(10_000));
+    let deep = format!(
+        "locals {{ x = {}1{} }}\n",
+        "(".repeat(10_000),
+        ")".repeat(10_000)
+    );
     write(d, "deep/main.tf", deep.as_bytes());
     write(d, "binary/main.tf", &[0, 159, 146, 150, 0, 1, 2]);
     std::fs::create_dir_all(d.join("empty")).unwrap();
@@ -264,7 +328,11 @@ fn hostile_input_never_panics() {
     chain.push_str("}\nresource \"x\" \"y\" {\n  v = local.l1999\n}\n");
     write(d, "chain/main.tf", chain.as_bytes());
     // Self-calling module and a module that loops through a symlink.
-    write(d, "selfcall/main.tf", b"module \"me\" {\n  source = \"./\"\n}\n");
+    write(
+        d,
+        "selfcall/main.tf",
+        b"module \"me\" {\n  source = \"./\"\n}\n",
+    );
     #[cfg(unix)]
     std::os::unix::fs::symlink(d, d.join("selfcall/loop")).unwrap();
     let start = std::time::Instant::now();
@@ -315,7 +383,7 @@ fn corpus() {
     let total = std::time::Instant::now();
     for d in dirs {
         let t = std::time::Instant::now();
-        let out = load(&[d.clone()], &Options::default());
+        let out = load(std::slice::from_ref(&d), &Options::default());
         println!(
             "{}\tinstances={}\tdiagnostics={}\t{:.3}s",
             d.display(),
