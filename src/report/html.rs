@@ -361,7 +361,11 @@ fn evidence_html(o: &Outcome, digests: &BTreeMap<&str, &str>, files: Option<&mut
     {
         match files.excerpt(block, sha) {
             Ok(ex) => {
-                let focus = o.location.as_ref().filter(|l| l.file == block.file);
+                // Highlight the offending attribute's lines, not a whole block pointing at itself.
+                let focus = o
+                    .location
+                    .as_ref()
+                    .filter(|l| l.file == block.file && *l != block);
                 h.push_str(r#"<pre class="code">"#);
                 for (i, line) in ex.lines.iter().enumerate() {
                     let n = ex.first_line + u32::try_from(i).unwrap_or(0);
@@ -446,7 +450,7 @@ th{background:var(--alt);font-weight:600} td.n{text-align:right;font-variant-num
 .chart text{font:12px system-ui,sans-serif} .chart .seg{fill:#fff;font-weight:600} .chart .lbl,.chart .cnt,.chart .leg{fill:#1b1b1b}
 .filters{position:sticky;top:0;background:var(--bg);padding:8px 0;border-bottom:1px solid var(--line);display:flex;flex-wrap:wrap;gap:12px;align-items:center;z-index:1}
 .filters input[type=search]{min-width:280px;padding:4px 6px}
-article.outcome{border:1px solid var(--line);border-radius:6px;margin:6px 0}
+article.outcome{border:1px solid var(--line);border-radius:6px;margin:6px 0;scroll-margin-top:64px}
 article.outcome>details>summary{cursor:pointer;padding:6px 10px;list-style-position:inside}
 article.outcome>details>summary .addr{font-family:ui-monospace,monospace}
 .evidence{padding:4px 14px 10px;border-top:1px solid var(--line);background:var(--alt)}
