@@ -27,6 +27,10 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "parsed once per process; boxing would only obscure the arguments"
+)]
 pub enum Command {
     /// Scan infrastructure as code and judge it with the policies.
     #[command(after_help = EXIT_CODES)]
@@ -80,7 +84,9 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum CollectCommand {
     /// Snapshot AWS accounts and regions (read-only) into a versioned JSON file.
-    #[command(after_help = "Exit status: 0 complete, 2 error or incomplete evidence (unless --allow-partial)")]
+    #[command(
+        after_help = "Exit status: 0 complete, 2 error or incomplete evidence (unless --allow-partial)"
+    )]
     Aws {
         #[command(flatten)]
         aws: crate::cli::aws::AwsArgs,

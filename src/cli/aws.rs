@@ -131,7 +131,10 @@ pub fn report_collection(snapshot: &AwsSnapshot, written: Option<(&PathBuf, &str
             c.service,
             c.operation,
             c.region,
-            c.resource.as_deref().map(|r| format!(" ({r})")).unwrap_or_default(),
+            c.resource
+                .as_deref()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default(),
             c.error_code,
             c.message
         );

@@ -17,11 +17,11 @@ use crate::config::Config;
 use crate::diff;
 use crate::engine::{testing, PolicySet, Severity, Status};
 use crate::model::kinds;
+use crate::model::Snapshot;
 use crate::report::{self, RunInfo};
 use crate::scan::{self, ScanResult};
-use crate::model::Snapshot;
 use args::{
-    AuditCommand, BaselineCommand, Cli, Command, CollectCommand, ConfigCommand, ListFormat,
+    AuditCommand, BaselineCommand, Cli, CollectCommand, Command, ConfigCommand, ListFormat,
     PolicyCommand,
 };
 use plan::{Destination, InputPlan, ScanPlan};
@@ -153,7 +153,7 @@ fn dispatch(cli: Cli, matches: &clap::ArgMatches) -> Result<Exit> {
             if !input.paths.is_empty() {
                 bail!("`audit aws` judges live accounts; scan IaC paths with `vouch scan`");
             }
-            let mut plan = ScanPlan::new(InputPlan::from_args(input, false)?, report, sub)?;
+            let plan = ScanPlan::new(InputPlan::from_args(input, false)?, report, sub)?;
             // Judge the given snapshots (shards merge into one run), or collect now.
             let mut snapshot = Snapshot::default();
             if plan.input.options.snapshots.is_empty() {
@@ -165,7 +165,9 @@ fn dispatch(cli: Cli, matches: &clap::ArgMatches) -> Result<Exit> {
                 aws::report_collection(&live, written.as_ref().map(|(p, s)| (*p, s.as_str())));
                 let name = written
                     .as_ref()
-                    .map_or("live collection".to_owned(), |(p, _)| p.display().to_string());
+                    .map_or("live collection".to_owned(), |(p, _)| {
+                        p.display().to_string()
+                    });
                 if let Some((_, sha)) = &written {
                     snapshot.inputs.push(crate::model::Input {
                         path: name.clone(),

@@ -203,7 +203,11 @@ pub struct ScanPlan {
 impl ScanPlan {
     /// `matches` are the subcommand's own, used to pair each --output with its --format.
     pub fn from_args(args: ScanArgs, matches: &clap::ArgMatches) -> Result<Self> {
-        Self::new(InputPlan::from_args(args.input, true)?, args.report, matches)
+        Self::new(
+            InputPlan::from_args(args.input, true)?,
+            args.report,
+            matches,
+        )
     }
 
     pub fn new(mut input: InputPlan, args: ReportArgs, matches: &clap::ArgMatches) -> Result<Self> {
