@@ -335,13 +335,16 @@ pub fn gate(result: &ScanResult, threshold: Option<Severity>, fail_on_unknown: b
     let Some(threshold) = threshold else {
         return Exit::Clean;
     };
-    let gates =
-        |status: Status| status == Status::Fail || (fail_on_unknown && status == Status::Unknown);
-    if result
-        .outcomes
-        .iter()
-        .any(|o| gates(o.status) && o.severity >= threshold)
-    {
+    // Baseline failures and preview rules report but never gate.
+    let gates = |o: &crate::engine::Outcome| {
+        let status_gates =
+            o.status == Status::Fail || (fail_on_unknown && o.status == Status::Unknown);
+        status_gates
+            && o.severity >= threshold
+            && !o.in_baseline
+            && !result.non_gating.contains(&o.rule_id)
+    };
+    if result.outcomes.iter().any(gates) {
         Exit::Findings
     } else {
         Exit::Clean
