@@ -65,7 +65,22 @@ fn sarif_passes_the_multitool_with_zero_errors() {
         "the multitool must flag a broken log"
     );
 
-    for file in [&input, &empty] {
+    // And what the CLI writes for a real scan of the fixture with the built-in rules.
+    let real = dir.path().join("real.sarif");
+    let out = Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .args([
+            "scan",
+            "fixtures/reports/infra",
+            "--timestamp",
+            report_support::TIMESTAMP,
+        ])
+        .args(["--fail-on", "none", "-f", "sarif", "-o"])
+        .arg(&real)
+        .output()
+        .unwrap();
+    assert!(real.is_file(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    for file in [&input, &empty, &real] {
         let errors = errors_of(&tool, file);
         assert!(
             errors.is_empty(),
