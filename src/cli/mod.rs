@@ -2,6 +2,7 @@
 //! This is the only place that prints, and the only place that turns results into exit codes.
 
 pub mod args;
+mod history;
 pub mod plan;
 
 use std::io::{self, IsTerminal, Write};
@@ -17,7 +18,9 @@ use crate::engine::{testing, PolicySet, Severity, Status};
 use crate::model::kinds;
 use crate::report::{self, RunInfo};
 use crate::scan::{self, ScanResult};
-use args::{BaselineCommand, Cli, Command, ConfigCommand, ListFormat, PolicyCommand};
+use args::{
+    BaselineCommand, Cli, Command, ConfigCommand, ListFormat, PolicyCommand, ReportCommand,
+};
 use plan::{Destination, InputPlan, ScanPlan};
 
 /// The documented exit statuses.
@@ -100,15 +103,15 @@ fn dispatch(cli: Cli, matches: &clap::ArgMatches) -> Result<Exit> {
                 Exit::Clean
             })
         }
-        Command::Diff { old, new, format } => {
-            let d = diff::diff_files(&old, &new)?;
-            print_diff(&d, format)?;
-            Ok(if d.new.is_empty() {
-                Exit::Clean
-            } else {
-                Exit::Findings
-            })
-        }
+        Command::Diff {
+            old,
+            new,
+            store,
+            since,
+            format,
+        } => history::diff(old, new, store, since, format),
+        Command::History(args) => history::history(args),
+        Command::Report(ReportCommand::Period(args)) => history::period_report(args),
         Command::Config(ConfigCommand::Check { file }) => {
             let path = match file {
                 Some(f) => f,
@@ -248,6 +251,16 @@ fn run_scan(plan: &ScanPlan) -> Result<Exit> {
                     .with_context(|| format!("cannot write {}", path.display()))?;
             }
         }
+    }
+    if let Some(store) = &plan.store {
+        history::record_scan(
+            store,
+            plan.keep_days,
+            &plan.input.timestamp,
+            run.paths.clone(),
+            &policies,
+            &result,
+        )?;
     }
     Ok(gate(&result, plan.fail_on, plan.fail_on_unknown))
 }
