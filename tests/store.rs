@@ -548,3 +548,281 @@ fn a_writer_killed_mid_transaction_loses_nothing_stored_before() {
     record_run(&mut s, &meta("2026-01-03T03:00:00Z"), &big(1_000, false)).unwrap();
     assert_eq!(s.runs().unwrap().len(), 3);
 }
+
+// ---- Through the `vouch` binary ----------------------------------------------------------
+
+fn vouch(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A store in `dir/vouch.db` with the fix between two nightly runs, one missed night, and a
+/// ruleset file beside it.
+fn estate(dir: &Path) {
+    let mut s = Store::open(&db(dir)).unwrap();
+    record_run(&mut s, &meta("2026-01-01T02:00:00Z"), &before_fix()).unwrap();
+    record_run(&mut s, &meta("2026-01-02T02:00:00Z"), &before_fix()).unwrap();
+    record_run(&mut s, &meta("2026-01-04T02:00:00Z"), &after_fix()).unwrap();
+    std::fs::write(
+        dir.join("soc2-test.yaml"),
+        yaml_serde::to_string(&ruleset()).unwrap(),
+    )
+    .unwrap();
+}
+
+#[test]
+fn cli_history_lists_runs_and_shows_a_timeline() {
+    let dir = tempfile::tempdir().unwrap();
+    estate(dir.path());
+    let (code, out, err) = vouch(dir.path(), &["history", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let runs = doc["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 3);
+    assert_eq!(runs[0]["started_at"], "2026-01-01T02:00:00Z");
+    assert_eq!(runs[0]["counts"]["fail"], 1);
+    assert_eq!(runs[2]["counts"]["fail"], 0);
+    assert_eq!(runs[2]["complete"], true);
+
+    let (code, out, _) = vouch(dir.path(), &["history", "--store", "vouch.db"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("#3") && out.contains("3 runs in vouch.db"),
+        "{out}"
+    );
+
+    let fp = before_fix().outcomes[0].fingerprint.clone();
+    let (code, out, err) = vouch(
+        dir.path(),
+        &["history", "show", &fp[..12], "--format", "json"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let t: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(t["address"], "aws_s3_bucket.logs");
+    let statuses: Vec<&str> = t["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, vec!["fail", "fail", "pass"]);
+    assert_eq!(t["finding"]["resolved_at"], "2026-01-04T02:00:00Z");
+
+    let (code, out, _) = vouch(dir.path(), &["history", "show", &fp]);
+    assert_eq!(code, 0);
+    assert!(out.contains("resolved 2026-01-04T02:00:00Z"), "{out}");
+    let (code, _, err) = vouch(dir.path(), &["history", "show", "ffffffffffff"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no finding"), "{err}");
+}
+
+#[test]
+fn cli_diff_since_last_names_the_fixed_resource_like_diff_of_two_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    estate(dir.path());
+    let (code, out, err) = vouch(
+        dir.path(),
+        &[
+            "diff", "--store", "vouch.db", "--since", "last", "--format", "json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("comparing run #3"), "{err}");
+    let d: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(d["fixed"][0]["address"], "aws_s3_bucket.logs");
+    assert_eq!(d["fixed"][0]["before"], "fail");
+    assert_eq!(d["fixed"][0]["after"], "pass");
+    for key in ["new", "still_failing", "newly_unknown"] {
+        assert_eq!(d[key].as_array().unwrap().len(), 0, "{key}");
+    }
+    let (code, out, _) = vouch(dir.path(), &["diff", "--since", "last"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("aws_s3_bucket.logs") && out.contains("1 fixed"),
+        "{out}"
+    );
+    // Since a date: the run of the 2nd is the baseline; still one fixed.
+    let (code, out, _) = vouch(
+        dir.path(),
+        &["diff", "--since", "2026-01-02", "--format", "json"],
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains("aws_s3_bucket.logs"));
+
+    // A new failure exits 1, as `vouch diff OLD NEW` does.
+    let mut s = Store::open(&db(dir.path())).unwrap();
+    record_run(&mut s, &meta("2026-01-05T02:00:00Z"), &before_fix()).unwrap();
+    let (code, out, _) = vouch(dir.path(), &["diff", "--store", "vouch.db"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("1 new"), "{out}");
+}
+
+#[test]
+fn cli_diff_arguments_are_validated() {
+    let dir = tempfile::tempdir().unwrap();
+    estate(dir.path());
+    for (args, expect) in [
+        (vec!["diff"], "needs two reports"),
+        (vec!["diff", "a.json"], "needs two reports"),
+        (
+            vec!["diff", "a.json", "b.json", "--since", "last"],
+            "not both",
+        ),
+        (vec!["diff", "a.json", "--store", "vouch.db"], "not both"),
+        (vec!["diff", "--since", "yesterday"], "--since `yesterday`"),
+        (
+            vec!["diff", "--store", "missing.db"],
+            "no store at missing.db",
+        ),
+        (vec!["diff", "--since", "2025-01-01"], "no earlier run"),
+    ] {
+        let (code, _, err) = vouch(dir.path(), &args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(err.contains(expect), "{args:?}: {err}");
+    }
+    let (code, _, err) = vouch(dir.path(), &["history", "--store", "nope.db"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no store at nope.db"), "{err}");
+    assert!(
+        !dir.path().join("nope.db").exists(),
+        "reading never creates a store"
+    );
+}
+
+#[test]
+fn cli_period_report_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    estate(dir.path());
+    let base = [
+        "report",
+        "period",
+        "--store",
+        "vouch.db",
+        "--ruleset",
+        "soc2-test.yaml",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-01-04",
+    ];
+    let with = |extra: &[&str]| {
+        let mut v: Vec<&str> = base.to_vec();
+        v.extend_from_slice(extra);
+        vouch(dir.path(), &v)
+    };
+    let (code, html, err) = with(&[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(
+        html.contains("CC6.1") && html.contains("3d"),
+        "interval shown"
+    );
+    assert!(err.contains("1 gap(s)"), "{err}");
+
+    let (code, _, err) = with(&["--format", "csv", "--output", "period.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let csv = std::fs::read_to_string(dir.path().join("period.csv")).unwrap();
+    assert!(csv.contains("failing_interval,soc2-test,CC6.1,"), "{csv}");
+    assert!(csv.contains("gap,soc2-test,"), "{csv}");
+
+    let (code, out, _) = with(&["--format", "json", "--expect-every", "12h"]);
+    assert_eq!(code, 0);
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["expected_runs"], 8);
+    assert_eq!(doc["covered_slots"], 3);
+    assert_eq!(
+        doc["controls"][0]["failing_intervals"][0]["to"],
+        "2026-01-04T02:00:00Z"
+    );
+
+    let (code, _, err) = with(&["--expect-every", "often"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not a duration"), "{err}");
+    let (code, _, err) = vouch(
+        dir.path(),
+        &[
+            "report",
+            "period",
+            "--ruleset",
+            "soc2-test.yaml",
+            "--from",
+            "2026-01-05",
+            "--to",
+            "2026-01-01",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("ends"), "{err}");
+    let (code, _, err) = vouch(
+        dir.path(),
+        &[
+            "report",
+            "period",
+            "--framework",
+            "nope",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-01-02",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown framework `nope`"), "{err}");
+}
+
+#[test]
+fn cli_scan_records_into_the_store_and_prunes() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("infra")).unwrap();
+    let scan = |ts: &str, extra: &[&str]| {
+        let mut args = vec!["scan", "infra", "--no-config", "--store", "--timestamp", ts];
+        args.extend_from_slice(extra);
+        vouch(dir.path(), &args)
+    };
+    let (code, _, err) = scan("2026-01-01T02:00:00Z", &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("stored: run #1 in vouch.db"), "{err}");
+    assert!(
+        dir.path().join("vouch.db").is_file(),
+        "--store alone means vouch.db"
+    );
+    let (code, _, err) = scan("2026-01-20T02:00:00Z", &["--keep-days", "7"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("removed 1 runs"), "{err}");
+    let (_, out, _) = vouch(dir.path(), &["history", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let runs = doc["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0]["paths"][0], "infra");
+    assert_eq!(runs[0]["source"], "iac");
+    assert!(runs[0]["policy_digest"].as_str().unwrap().len() == 64);
+
+    let (code, _, err) = scan("2026-01-21T02:00:00Z", &["--keep-days", "0"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("at least 1"), "{err}");
+    let (code, _, _) = vouch(dir.path(), &["scan", "infra", "--keep-days", "3"]);
+    assert_eq!(code, 2, "--keep-days needs --store");
+
+    let (code, _, err) = vouch(
+        dir.path(),
+        &[
+            "history",
+            "prune",
+            "--keep-days",
+            "1",
+            "--timestamp",
+            "2026-02-01T00:00:00Z",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("removed 1 runs"), "{err}");
+}
