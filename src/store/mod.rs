@@ -551,13 +551,13 @@ impl Store {
     pub fn diff_since(&self, since: &Since) -> Result<StoreDiff, StoreError> {
         let runs = self.runs()?;
         let new_run = runs.last().cloned().ok_or(StoreError::NoRuns)?;
-        let earlier = runs
+        let mut earlier = runs
             .iter()
             .rev()
             .skip(1)
             .filter(|r| r.scope == new_run.scope);
         let old_run = match since {
-            Since::Last => earlier.cloned().next().ok_or_else(|| {
+            Since::Last => earlier.next().cloned().ok_or_else(|| {
                 StoreError::NoBaseline(format!("run #{} is the only run of its scope", new_run.id))
             })?,
             Since::At(t) => {
