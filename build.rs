@@ -63,9 +63,17 @@ fn main() {
         &mut out,
     );
     write_table("RULESET_FILES", &root, "rulesets", &[".yaml"], &mut out);
+    write_table(
+        "EXAMPLE_FILES",
+        &root,
+        "fixtures/parity",
+        &[".tf", ".yaml", ".json"],
+        &mut out,
+    );
     fs::write(out_dir.join("embedded.rs"), out).unwrap_or(());
     println!("cargo:rerun-if-changed=policies");
     println!("cargo:rerun-if-changed=schemas");
     println!("cargo:rerun-if-changed=rulesets");
+    println!("cargo:rerun-if-changed=fixtures/parity");
     println!("cargo:rerun-if-changed=build.rs");
 }

@@ -14,6 +14,7 @@ use crate::engine::policy::RuleStatus;
 use crate::engine::{self, Outcome, PolicySet, Status};
 use crate::model::{Diagnostic, Input, Snapshot};
 use crate::normalize;
+use crate::rulesets::{FrameworkResult, Ruleset};
 use crate::waivers::{self, Waiver, WaiverReport};
 
 /// A kind of input a scan can read.
@@ -35,6 +36,8 @@ pub struct ScanOptions {
     pub today: Option<Date>,
     /// Accepted failures that do not gate.
     pub baseline: Option<Baseline>,
+    /// Frameworks whose control status is reported.
+    pub frameworks: Vec<Ruleset>,
 }
 
 impl ScanOptions {
@@ -57,6 +60,8 @@ pub struct ScanResult {
     pub baseline_fixed: Vec<baseline::Entry>,
     /// Rules that report but never gate (preview rules not enabled in configuration).
     pub non_gating: BTreeSet<String>,
+    /// Control status per requested framework.
+    pub frameworks: Vec<FrameworkResult>,
 }
 
 impl ScanResult {
@@ -110,6 +115,11 @@ pub fn judge(snapshot: &Snapshot, policies: &PolicySet, options: &ScanOptions) -
         .map(|b| b.apply(&mut outcomes))
         .unwrap_or_default();
     diagnostics.sort();
+    let frameworks = options
+        .frameworks
+        .iter()
+        .map(|f| f.judge(&outcomes))
+        .collect();
     ScanResult {
         inputs: snapshot.inputs.clone(),
         diagnostics,
@@ -123,6 +133,7 @@ pub fn judge(snapshot: &Snapshot, policies: &PolicySet, options: &ScanOptions) -
             .filter(|r| r.meta.status != RuleStatus::Stable)
             .map(|r| r.meta.id.clone())
             .collect(),
+        frameworks,
     }
 }
 

@@ -61,6 +61,7 @@ fn result(outcomes: Vec<Outcome>) -> ScanResult {
         waivers: Default::default(),
         baseline_fixed: vec![],
         non_gating: Default::default(),
+        frameworks: vec![],
     }
 }
 

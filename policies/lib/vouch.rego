@@ -28,3 +28,173 @@ has_override(meta, name) if {
 
 # True when a CIDR string is open to the whole internet (IPv4 or IPv6).
 open_cidr(cidr) if cidr in {"0.0.0.0/0", "::/0"}
+
+# ---------------------------------------------------------------------------------------
+# Shape helpers (shared by the starter rules).
+# ---------------------------------------------------------------------------------------
+
+# True when obj has key k, whatever its value (null and false included).
+has_key(obj, k) if {
+	is_object(obj)
+	_ = obj[k]
+}
+
+# True when key k of obj is absent or the unknown marker: the source could not say.
+not_determined(obj, k) if not has_key(obj, k)
+
+not_determined(obj, k) if is_unknown(obj[k])
+
+# One `unknown` entry per key of obj that is absent or unknown.
+unknown_keys(obj, keys) := {{"message": sprintf("%s could not be determined", [k]), "path": k} |
+	some k in keys
+	not_determined(obj, k)
+}
+
+# True when an unknown marker occurs inside x, down to six levels (deep enough for policy
+# statements and normalized attributes; `walk` is not in vouch's regorus feature set and
+# Rego has no recursion).
+contains_unknown(x) if is_unknown(x)
+
+contains_unknown(x) if {
+	collection(x)
+	some a in x
+	is_unknown(a)
+}
+
+contains_unknown(x) if {
+	collection(x)
+	some a in x
+	collection(a)
+	some b in a
+	is_unknown(b)
+}
+
+contains_unknown(x) if {
+	collection(x)
+	some a in x
+	collection(a)
+	some b in a
+	collection(b)
+	some c in b
+	is_unknown(c)
+}
+
+contains_unknown(x) if {
+	collection(x)
+	some a in x
+	collection(a)
+	some b in a
+	collection(b)
+	some c in b
+	collection(c)
+	some d in c
+	is_unknown(d)
+}
+
+contains_unknown(x) if {
+	collection(x)
+	some a in x
+	collection(a)
+	some b in a
+	collection(b)
+	some c in b
+	collection(c)
+	some d in c
+	collection(d)
+	some e in d
+	is_unknown(e)
+}
+
+# True for values `some .. in` can iterate (regorus errors on scalars instead of failing).
+collection(x) if is_array(x)
+
+collection(x) if is_object(x)
+
+collection(x) if is_set(x)
+
+# A value or list of values as a list (IAM policy grammar allows both).
+as_array(x) := x if is_array(x)
+
+as_array(x) := [x] if not is_array(x)
+
+# True when a CIDR covers the whole IPv4 or IPv6 internet (any "/0", e.g. "0.0.0.0/0", "::/0").
+internet_cidr(cidr) if open_cidr(cidr)
+
+internet_cidr(cidr) if {
+	is_string(cidr)
+	endswith(cidr, "/0")
+}
+
+# True when a normalized security group rule covers `port` (protocol "-1" covers every port;
+# ranges are inclusive; TCP and UDP are both considered).
+rule_covers_port(rule, port) if rule.protocol == "-1"
+
+rule_covers_port(rule, port) if {
+	rule.protocol in {"tcp", "udp"}
+	is_number(rule.from_port)
+	is_number(rule.to_port)
+	rule.from_port <= port
+	port <= rule.to_port
+}
+
+# True when it cannot be told whether the rule covers `port` (unknown protocol or ports).
+rule_port_unknown(rule, port) if is_unknown(rule.protocol)
+
+rule_port_unknown(rule, port) if {
+	rule.protocol in {"tcp", "udp"}
+	not rule_covers_port(rule, port)
+	some k in ["from_port", "to_port"]
+	not is_number(rule[k])
+}
+
+# ---------------------------------------------------------------------------------------
+# IAM policy documents (resource and identity policies).
+# ---------------------------------------------------------------------------------------
+
+# Each statement with the attribute path that points at it, relative to the document:
+# {"path": "Statement.0", "statement": {...}}.
+statements(doc) := [{"path": sprintf("Statement.%d", [i]), "statement": s} |
+	is_array(doc.Statement)
+	some i, s in doc.Statement
+] if is_array(doc.Statement)
+
+statements(doc) := [{"path": "Statement", "statement": doc.Statement}] if is_object(doc.Statement)
+
+statements(doc) := [] if not has_key(doc, "Statement")
+
+# True when a statement's principal is everyone ("*", {"AWS": "*"}, or a list holding "*").
+public_principal(s) if s.Principal == "*"
+
+public_principal(s) if "*" in as_array(s.Principal.AWS)
+
+public_principal(s) if "*" in as_array(s.Principal.CanonicalUser)
+
+# Allow with NotPrincipal grants everyone except the listed principals.
+public_principal(s) if has_key(s, "NotPrincipal")
+
+# Condition keys that tie a statement to the owner's network, organization or account, so a
+# "*" principal is not the public (aligned with S3's own public-policy evaluation).
+restricting_condition_keys := {
+	"aws:sourcevpce", "aws:sourcevpc", "aws:principalorgid", "aws:sourceaccount",
+	"aws:principalaccount", "aws:sourceorgid", "aws:sourcearn", "aws:sourceowner",
+	"aws:principalarn", "aws:userid", "aws:sourceip",
+}
+
+# True when a statement carries a positive condition on one of those keys with fixed values
+# (no "*" wildcard, no IfExists/Not operator, and not an internet-wide source IP).
+restricting_condition(s) if {
+	is_object(s.Condition)
+	some op, conds in s.Condition
+	is_object(conds)
+	lop := lower(op)
+	not contains(lop, "not")
+	not endswith(lop, "ifexists")
+	lop != "null"
+	some key, values in conds
+	lower(key) in restricting_condition_keys
+	every v in as_array(values) {
+		is_string(v)
+		not contains(v, "*")
+		not internet_cidr(v)
+	}
+}

@@ -33,6 +33,13 @@ pub enum Command {
     Scan(ScanArgs),
     /// List the rules.
     Rules(RulesArgs),
+    /// A framework's coverage: which controls rules evidence fully, partly, or not (manual).
+    Controls {
+        #[arg(long, value_name = "F")]
+        framework: String,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ListFormat,
+    },
     /// Print the JSON Schema of a normalized resource kind, or list the kinds.
     Schema {
         /// A kind such as `aws.s3.bucket`; without it, the kinds are listed.
@@ -151,6 +158,11 @@ pub struct InputArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// Evaluate only the rules this framework maps, and report its controls' status
+    /// (repeatable): pci-dss-4.0.1, soc2, zero-trust, nist-800-53-r5, cis-aws-3.0.
+    #[arg(long = "framework", value_name = "F")]
+    pub frameworks: Vec<String>,
+
     /// Ignore any vouch.toml.
     #[arg(long, conflicts_with = "config")]
     pub no_config: bool,
@@ -224,13 +236,30 @@ pub enum ColorChoice {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct RulesArgs {
+    #[command(subcommand)]
+    pub show: Option<RulesCommand>,
+    /// Only the rules this framework maps.
+    #[arg(long, value_name = "F")]
+    pub framework: Option<String>,
     /// table or json.
     #[arg(long, value_enum, default_value = "table")]
     pub format: ListFormat,
     /// Also load custom policies from this directory (repeatable).
     #[arg(long = "policies", value_name = "DIR")]
     pub policies: Vec<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// What a rule checks, why, examples, and the controls it evidences.
+    Show {
+        id: String,
+        /// Also load custom policies from this directory (repeatable).
+        #[arg(long = "policies", value_name = "DIR")]
+        policies: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

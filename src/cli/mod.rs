@@ -4,6 +4,7 @@
 pub mod args;
 mod history;
 pub mod plan;
+pub mod rules;
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
@@ -80,7 +81,8 @@ fn dispatch(cli: Cli, matches: &clap::ArgMatches) -> Result<Exit> {
             let plan = ScanPlan::from_args(args, sub)?;
             run_scan(&plan)
         }
-        Command::Rules(args) => list_rules(&args),
+        Command::Rules(args) => rules::run(args),
+        Command::Controls { framework, format } => rules::controls(&framework, format),
         Command::Schema { kind } => print_schema(kind.as_deref()),
         Command::Policy(PolicyCommand::Test { dir }) => policy_test(dir),
         Command::Baseline(BaselineCommand::Create { input, output }) => {
@@ -292,34 +294,6 @@ pub fn gate(result: &ScanResult, threshold: Option<Severity>, fail_on_unknown: b
     } else {
         Exit::Clean
     }
-}
-
-fn list_rules(args: &args::RulesArgs) -> Result<Exit> {
-    let policies = PolicySet::load(&args.policies, &Default::default())?;
-    let mut out = io::stdout().lock();
-    match args.format {
-        ListFormat::Json => {
-            let metas: Vec<_> = policies.rules.iter().map(|r| &r.meta).collect();
-            serde_json::to_writer_pretty(&mut out, &metas)?;
-            writeln!(out)?;
-        }
-        ListFormat::Table => {
-            let mut table = comfy_table::Table::new();
-            table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
-            table.set_header(["ID", "SEVERITY", "KINDS", "TITLE"]);
-            for r in &policies.rules {
-                table.add_row([
-                    r.meta.id.clone(),
-                    r.meta.severity.to_string(),
-                    r.meta.kinds.join(", "),
-                    r.meta.title.clone(),
-                ]);
-            }
-            writeln!(out, "{table}")?;
-            writeln!(out, "{} rules", policies.rules.len())?;
-        }
-    }
-    Ok(Exit::Clean)
 }
 
 fn print_schema(kind: Option<&str>) -> Result<Exit> {

@@ -12,6 +12,7 @@ use crate::collect::terraform;
 use crate::config::Config;
 use crate::engine::{PolicySet, Severity};
 use crate::report::Format;
+use crate::rulesets::Ruleset;
 use crate::scan::ScanOptions;
 use crate::waivers::{run_date, Waiver};
 
@@ -87,6 +88,15 @@ impl InputPlan {
                 bail!("policies {}: no such directory", dir.display());
             }
         }
+        let names = if args.frameworks.is_empty() {
+            config.frameworks.clone()
+        } else {
+            args.frameworks
+        };
+        let frameworks = names
+            .iter()
+            .map(|n| Ruleset::named(n))
+            .collect::<Result<Vec<_>, _>>()?;
         let timestamp = timestamp(args.timestamp.as_deref())?;
         let today = run_date(&timestamp).context("internal: timestamp without a date")?;
         let mut waivers = Vec::new();
@@ -106,6 +116,7 @@ impl InputPlan {
                 waivers,
                 today: Some(today),
                 baseline: None,
+                frameworks,
             },
             config,
             policy_dirs,
@@ -140,6 +151,15 @@ impl InputPlan {
             );
         }
         set.retain(|r| !rules.disable.contains(&r.meta.id));
+        if !self.options.frameworks.is_empty() {
+            let mapped: std::collections::BTreeSet<&str> = self
+                .options
+                .frameworks
+                .iter()
+                .flat_map(|f| f.mapped_rules())
+                .collect();
+            set.retain(|r| mapped.contains(r.meta.id.as_str()));
+        }
         set.tune(&rules.severity, &rules.enable);
         Ok(set)
     }

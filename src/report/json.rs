@@ -9,6 +9,7 @@ use crate::baseline::Entry;
 use crate::engine::Outcome;
 use crate::model::{Diagnostic, Input};
 use crate::report::{Reporter, RunInfo, Summary, JSON_SCHEMA_VERSION};
+use crate::rulesets::FrameworkResult;
 use crate::scan::ScanResult;
 use crate::waivers::WaiverReport;
 
@@ -31,6 +32,8 @@ struct Document<'a> {
     waivers: &'a WaiverReport,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     baseline_fixed: &'a [Entry],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    frameworks: &'a [FrameworkResult],
     results: &'a [Outcome],
 }
 
@@ -48,6 +51,7 @@ impl Reporter for JsonReporter {
             summary: Summary::of(result),
             waivers: &result.waivers,
             baseline_fixed: &result.baseline_fixed,
+            frameworks: &result.frameworks,
             results: &result.outcomes,
         };
         serde_json::to_writer_pretty(&mut *out, &doc)?;

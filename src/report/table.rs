@@ -7,6 +7,7 @@ use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
 
 use crate::engine::{Severity, Status};
 use crate::report::{Reporter, RunInfo, Summary};
+use crate::rulesets::{ControlStatus, FrameworkResult};
 use crate::scan::ScanResult;
 
 pub struct TableReporter {
@@ -86,6 +87,16 @@ impl Reporter for TableReporter {
             }
             writeln!(out, "{table}")?;
         }
+        for f in &result.frameworks {
+            writeln!(out, "{}", framework_summary(f))?;
+            for c in f
+                .controls
+                .iter()
+                .filter(|c| matches!(c.status, ControlStatus::Fail | ControlStatus::Unknown))
+            {
+                writeln!(out, "  {:<8} {:<14} {}", c.status_label(), c.id, c.title)?;
+            }
+        }
         let s = Summary::of(result);
         let by_sev: Vec<String> = Severity::ALL
             .iter()
@@ -119,4 +130,20 @@ impl Reporter for TableReporter {
         }
         Ok(())
     }
+}
+
+/// One line per framework: `pci-dss-4.0.1 (PCI DSS 4.0.1): 3 fail, 1 unknown, 12 pass, ...`.
+pub(crate) fn framework_summary(f: &FrameworkResult) -> String {
+    let parts: Vec<String> = f
+        .counts
+        .iter()
+        .map(|(status, n)| format!("{n} {}", status.label()))
+        .collect();
+    format!(
+        "{} ({} {}): controls {}",
+        f.framework,
+        f.title,
+        f.version,
+        parts.join(", ")
+    )
 }

@@ -84,6 +84,18 @@ pub enum ControlStatus {
     NotApplicable,
 }
 
+impl ControlStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            ControlStatus::Fail => "fail",
+            ControlStatus::Unknown => "unknown",
+            ControlStatus::Pass => "pass",
+            ControlStatus::Manual => "manual",
+            ControlStatus::NotApplicable => "not applicable",
+        }
+    }
+}
+
 /// A control with its status and the outcome counts behind it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ControlResult {
@@ -95,7 +107,40 @@ pub struct ControlResult {
     pub counts: BTreeMap<Status, usize>,
 }
 
+/// A framework's control statuses for one run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FrameworkResult {
+    pub framework: String,
+    pub title: String,
+    pub version: String,
+    /// Controls per status.
+    pub counts: BTreeMap<ControlStatus, usize>,
+    pub controls: Vec<ControlResult>,
+}
+
+impl ControlResult {
+    pub fn status_label(&self) -> &'static str {
+        self.status.label()
+    }
+}
+
 impl Ruleset {
+    /// Rolls outcomes up into this framework's result.
+    pub fn judge(&self, outcomes: &[Outcome]) -> FrameworkResult {
+        let controls = self.evaluate(outcomes);
+        let mut counts = BTreeMap::new();
+        for c in &controls {
+            *counts.entry(c.status).or_default() += 1;
+        }
+        FrameworkResult {
+            framework: self.framework.clone(),
+            title: self.title.clone(),
+            version: self.version.clone(),
+            counts,
+            controls,
+        }
+    }
+
     /// Every built-in ruleset, sorted by framework name.
     pub fn builtin() -> Result<Vec<Ruleset>, RulesetError> {
         let mut sets = RULESET_FILES
