@@ -827,3 +827,90 @@ fn cli_scan_records_into_the_store_and_prunes() {
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("removed 1 runs"), "{err}");
 }
+
+#[test]
+fn cli_two_terraform_scans_with_a_fix_between_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let infra = dir.path().join("infra");
+    std::fs::create_dir(&infra).unwrap();
+    let key = |rotation: bool| {
+        std::fs::write(
+            infra.join("main.tf"),
+            format!(
+                "resource \"aws_kms_key\" \"logs\" {{\n  description = \"logs\"\n  enable_key_rotation = {rotation}\n}}\n"
+            ),
+        )
+        .unwrap();
+    };
+    let scan = |ts: &str| {
+        let (code, _, err) = vouch(
+            dir.path(),
+            &[
+                "scan",
+                "infra",
+                "--no-config",
+                "--store",
+                "--fail-on",
+                "none",
+                "--timestamp",
+                ts,
+            ],
+        );
+        assert_eq!(code, 0, "{err}");
+        err
+    };
+    key(false);
+    let err = scan("2026-01-01T02:00:00Z");
+    assert!(err.contains("1 new"), "{err}");
+    key(true);
+    let err = scan("2026-01-02T02:00:00Z");
+    assert!(err.contains("1 resolved"), "{err}");
+
+    let (_, out, _) = vouch(dir.path(), &["history", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        doc["runs"].as_array().unwrap().len(),
+        2,
+        "two audits, two runs"
+    );
+
+    let (code, out, err) = vouch(dir.path(), &["diff", "--since", "last", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let d: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(d["fixed"][0]["address"], "aws_kms_key.logs");
+    assert_eq!(d["fixed"][0]["rule_id"], "kms-key-rotation-enabled");
+
+    let mut rs = ruleset();
+    rs.controls[0].rules = vec!["kms-key-rotation-enabled".into()];
+    std::fs::write(
+        dir.path().join("rs.yaml"),
+        yaml_serde::to_string(&rs).unwrap(),
+    )
+    .unwrap();
+    let (code, out, err) = vouch(
+        dir.path(),
+        &[
+            "report",
+            "period",
+            "--ruleset",
+            "rs.yaml",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-01-02",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let p: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let c = &p["controls"][0];
+    assert_eq!(c["timeline"][0]["status"], "fail");
+    assert_eq!(c["timeline"][1]["status"], "pass");
+    let i = &c["failing_intervals"][0];
+    assert_eq!(i["from"], "2026-01-01T02:00:00Z");
+    assert_eq!(i["to"], "2026-01-02T02:00:00Z");
+    assert_eq!(i["remediated_after_seconds"], 86_400);
+    assert_eq!(i["resources"][0], "aws_kms_key.logs");
+    assert!(p["gaps"].as_array().unwrap().is_empty());
+}
