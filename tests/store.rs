@@ -914,3 +914,36 @@ fn cli_two_terraform_scans_with_a_fix_between_end_to_end() {
     assert_eq!(i["resources"][0], "aws_kms_key.logs");
     assert!(p["gaps"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn a_live_aws_audit_records_its_accounts_regions_and_completeness() {
+    let snapshot: vouch::collect::aws::AwsSnapshot = serde_json::from_value(serde_json::json!({
+        "schema_version": 1,
+        "tool": "vouch",
+        "tool_version": "0.1.0",
+        "collected_at": "2026-01-01T02:00:00.123Z",
+        "accounts": ["111122223333"],
+        "regions": ["eu-west-1", "us-east-1"],
+        "complete": false,
+        "failed_calls": [],
+        "guardduty_findings": [],
+        "snapshot": {"resources": [], "inputs": [], "diagnostics": []}
+    }))
+    .unwrap();
+    let policies = vouch::engine::PolicySet::load(&[], &Default::default()).unwrap();
+    let meta = RunMeta::for_audit(&snapshot, Some("abc".into()), &policies, &before_fix());
+    assert_eq!(meta.source, RunSource::Aws);
+    assert!(
+        !meta.complete,
+        "an incomplete collection is an incomplete run"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(&db(dir.path())).unwrap();
+    record_run(&mut s, &meta, &before_fix()).unwrap();
+    let run = &s.runs().unwrap()[0];
+    assert_eq!(run.meta.started_at, "2026-01-01T02:00:00Z");
+    assert_eq!(run.meta.accounts, vec!["111122223333".to_owned()]);
+    assert_eq!(run.meta.regions.len(), 2);
+    assert_eq!(run.meta.snapshot_digest.as_deref(), Some("abc"));
+    assert_eq!(run.meta.policy_digest, store::policy_digest(&policies));
+}

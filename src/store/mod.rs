@@ -134,6 +134,34 @@ impl RunMeta {
         meta
     }
 
+    /// The metadata of a live AWS audit: accounts, regions, collection time and completeness
+    /// come from the snapshot; `snapshot_digest` is what [`AwsSnapshot::write`] or
+    /// [`AwsSnapshot::read`] returned (the digest of the snapshot file), when there is one.
+    /// Wiring `vouch audit aws --store` is then `record_run(&mut store, &meta, &result)`.
+    ///
+    /// [`AwsSnapshot::write`]: crate::collect::aws::AwsSnapshot::write
+    /// [`AwsSnapshot::read`]: crate::collect::aws::AwsSnapshot::read
+    pub fn for_audit(
+        snapshot: &crate::collect::aws::AwsSnapshot,
+        snapshot_digest: Option<String>,
+        policies: &PolicySet,
+        result: &ScanResult,
+    ) -> Self {
+        let mut meta = Self {
+            started_at: snapshot.collected_at.clone(),
+            source: RunSource::Aws,
+            paths: Vec::new(),
+            accounts: snapshot.accounts.clone(),
+            regions: snapshot.regions.clone(),
+            tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+            policy_digest: policy_digest(policies),
+            snapshot_digest,
+            complete: snapshot.complete && !result.incomplete(),
+        };
+        meta.fill_scope_from(result);
+        meta
+    }
+
     /// Adds the accounts and regions that the outcomes' evidence names.
     pub fn fill_scope_from(&mut self, result: &ScanResult) {
         let mut accounts: BTreeSet<String> = self.accounts.drain(..).collect();

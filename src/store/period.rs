@@ -112,6 +112,9 @@ pub struct PeriodReport {
     pub framework: String,
     pub title: String,
     pub version: String,
+    /// First and last day of the period (UTC), as asked.
+    pub first_day: String,
+    pub last_day: String,
     /// Start of the period (inclusive).
     pub from: String,
     /// End of the period (exclusive).
@@ -269,6 +272,8 @@ pub fn period_report(
         framework: ruleset.framework.clone(),
         title: ruleset.title.clone(),
         version: ruleset.version.clone(),
+        first_day: options.from.to_string(),
+        last_day: options.to.to_string(),
         from: fmt_instant(start),
         to: fmt_instant(end),
         expect_every_seconds: options.expect_every.whole_seconds(),
@@ -510,6 +515,8 @@ table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{text-align:left;p
 th{background:#f4f6f8;font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .pass{background:#e3f4e8;color:#17642f}.fail{background:#fde5e3;color:#a1261b}.unknown{background:#fff2cc;color:#7a5a00}
 .not_applicable,.manual{background:#eef0f3;color:#5b6570}
+.strip span.pass{background:#2f9e55}.strip span.fail{background:#d64535}.strip span.unknown{background:#e0b000}
+.strip span.not_applicable,.strip span.manual{background:#c9ced6}
 .badge{display:inline-block;padding:0 .45rem;border-radius:.6rem;font-size:.85em}
 .strip{display:flex;gap:2px;flex-wrap:wrap}.strip span{width:10px;height:16px;border-radius:2px;display:inline-block}
 .gap{color:#a1261b;font-weight:600}.ok{color:#17642f}
@@ -529,11 +536,11 @@ fn render_html(r: &PeriodReport, out: &mut dyn Write) -> io::Result<()> {
     )?;
     writeln!(
         out,
-        "<h1>{} {} — period report</h1><p class=\"sub\">{} to {} (UTC) · expected a run every {} · framework <code>{}</code></p>",
+        "<h1>{} {} — period report</h1><p class=\"sub\">{} to {} inclusive (UTC) · expected a run every {} · framework <code>{}</code></p>",
         e(&r.title),
         e(&r.version),
-        e(&r.from),
-        e(&r.to),
+        e(&r.first_day),
+        e(&r.last_day),
         e(&human_duration(r.expect_every_seconds)),
         e(&r.framework)
     )?;
