@@ -27,6 +27,10 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "parsed once per process; boxing would only obscure the arguments"
+)]
 pub enum Command {
     /// Scan infrastructure as code and judge it with the policies.
     #[command(after_help = EXIT_CODES)]
@@ -82,6 +86,12 @@ Exit status: 0 no new failure, 1 new failures, 2 error"
     /// Work with vouch.toml.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Snapshot live configuration without judging it.
+    #[command(subcommand)]
+    Collect(CollectCommand),
+    /// Collect live configuration and judge it in one go (or judge collected snapshots).
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Print a shell completion script.
     Completions {
         #[arg(value_enum)]
@@ -89,6 +99,41 @@ Exit status: 0 no new failure, 1 new failures, 2 error"
     },
     /// Print the man page (roff).
     Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CollectCommand {
+    /// Snapshot AWS accounts and regions (read-only) into a versioned JSON file.
+    #[command(
+        after_help = "Exit status: 0 complete, 2 error or incomplete evidence (unless --allow-partial)"
+    )]
+    Aws {
+        #[command(flatten)]
+        aws: crate::cli::aws::AwsArgs,
+        /// Where to write the snapshot (`.zst` compresses it).
+        #[arg(long, short = 'o', value_name = "SNAPSHOT")]
+        output: PathBuf,
+        /// Exit 0 even when some calls failed (the snapshot lists them as unknowns).
+        #[arg(long)]
+        allow_partial: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Collect AWS accounts and judge them with the same rules and outputs as a scan.
+    #[command(after_help = EXIT_CODES)]
+    Aws {
+        #[command(flatten)]
+        aws: crate::cli::aws::AwsArgs,
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        report: ReportArgs,
+        /// Also write the collected snapshot here.
+        #[arg(long, value_name = "FILE")]
+        snapshot_output: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -146,8 +191,7 @@ impl FailOn {
 /// What to read: shared by `scan` and `baseline create`.
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// Files or directories to scan.
-    #[arg(default_value = ".")]
+    /// Files or directories to scan [default: `.`, unless --snapshot is given].
     pub paths: Vec<PathBuf>,
 
     /// Read only these kinds of input (repeatable); default: all.
@@ -179,6 +223,28 @@ pub struct InputArgs {
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<PathBuf>,
 
+    /// Terraform configuration directory of a plan JSON, to point findings at HCL lines
+    /// (default: the plan's own directory when it holds .tf files).
+    #[arg(long, value_name = "DIR")]
+    pub tf_root: Option<PathBuf>,
+
+    /// Set a CloudFormation parameter (`NAME=VALUE`; repeatable, highest precedence).
+    #[arg(long = "cfn-param", value_name = "NAME=VALUE")]
+    pub cfn_params: Vec<String>,
+
+    /// CloudFormation parameter file (`[{"ParameterKey",...}]` or `{"Parameters": {...}}`).
+    #[arg(long = "cfn-param-file", value_name = "FILE")]
+    pub cfn_param_files: Vec<PathBuf>,
+
+    /// A live AWS snapshot written by `vouch collect aws` to judge (repeatable; shards merge).
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Vec<PathBuf>,
+
+    /// Judge a snapshot whose collection was incomplete without exiting 2 (its failed
+    /// calls still make the affected checks unknown).
+    #[arg(long)]
+    pub allow_partial: bool,
+
     /// Time recorded in the report's run metadata (RFC 3339), for reproducible output; its
     /// date is also "today" for waiver expiry. Defaults to SOURCE_DATE_EPOCH, else now.
     #[arg(long)]
@@ -190,6 +256,13 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// How to report and gate: shared by `scan` and `audit aws`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
     /// Output format; repeat it, each followed by its own --output, to write several.
     #[arg(long, short = 'f', value_enum)]
     pub format: Vec<Format>,

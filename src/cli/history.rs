@@ -14,9 +14,10 @@ use crate::rulesets::{ControlStatus, Ruleset};
 use crate::scan::ScanResult;
 use crate::store::{self, period, RunMeta, Since, Store};
 
-/// Records a finished scan and applies retention; reports what changed on stderr.
+/// Records a finished scan or audit and applies retention; reports what changed on stderr.
 pub(crate) fn record_scan(
     path: &Path,
+    source: store::RunSource,
     keep_days: Option<u32>,
     timestamp: &str,
     paths: Vec<String>,
@@ -24,7 +25,19 @@ pub(crate) fn record_scan(
     result: &ScanResult,
 ) -> Result<()> {
     let mut db = Store::open(path).with_context(|| format!("store {}", path.display()))?;
-    let meta = RunMeta::for_scan(timestamp, paths, policies, result);
+    // Accounts and regions of a live audit come from the evidence; completeness from the
+    // diagnostics.
+    let mut meta = RunMeta::for_scan(timestamp, paths, policies, result);
+    meta.source = source;
+    // `--allow-partial` turns a partial collection into a warning for the gate; as evidence it
+    // stays incomplete.
+    if result
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "snapshot-incomplete")
+    {
+        meta.complete = false;
+    }
     let rec = store::record_run(&mut db, &meta, result)
         .with_context(|| format!("cannot record the run in {}", path.display()))?;
     eprintln!(
