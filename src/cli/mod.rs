@@ -159,22 +159,23 @@ fn dispatch(cli: Cli, matches: &clap::ArgMatches) -> Result<Exit> {
             let mut snapshot = Snapshot::default();
             if plan.input.options.snapshots.is_empty() {
                 let live = aws::collect(&aws)?;
-                let written = match &snapshot_output {
-                    Some(path) => Some((path, live.write(path)?)),
-                    None => None,
+                // The digest identifies exactly what was judged, written to a file or not.
+                let (name, sha) = match &snapshot_output {
+                    Some(path) => (path.display().to_string(), live.write(path)?),
+                    None => {
+                        use sha2::Digest;
+                        let bytes = live.to_json()?;
+                        (
+                            "live collection".to_owned(),
+                            hex::encode(sha2::Sha256::digest(bytes)),
+                        )
+                    }
                 };
-                aws::report_collection(&live, written.as_ref().map(|(p, s)| (*p, s.as_str())));
-                let name = written
-                    .as_ref()
-                    .map_or("live collection".to_owned(), |(p, _)| {
-                        p.display().to_string()
-                    });
-                if let Some((_, sha)) = &written {
-                    snapshot.inputs.push(crate::model::Input {
-                        path: name.clone(),
-                        sha256: sha.clone(),
-                    });
-                }
+                aws::report_collection(&live, snapshot_output.as_ref().map(|p| (p, sha.as_str())));
+                snapshot.inputs.push(crate::model::Input {
+                    path: name.clone(),
+                    sha256: sha,
+                });
                 scan::add_live(&mut snapshot, live, &name, plan.input.options.allow_partial);
             } else {
                 snapshot = scan::collect(&plan.input.options);
