@@ -930,4 +930,62 @@ async fn cli_collects_and_judges_a_live_estate() {
     );
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(report["summary"]["fail"].as_u64().unwrap() > 0);
+
+    // The nightly audit with memory: two runs with a fix in between.
+    let db = dir.path().join("vouch.db");
+    let mut nightly = vec![
+        "audit",
+        "aws",
+        "--allow-partial",
+        "--fail-on",
+        "none",
+        "--format",
+        "json",
+        "--output",
+        "/dev/null",
+        "--store",
+        db.to_str().unwrap(),
+    ];
+    nightly.extend(region_args);
+    assert_eq!(vouch(&nightly).status.code(), Some(0));
+    let us = sdk(&ep, "us-east-1").await;
+    aws_sdk_kms::Client::new(&us)
+        .enable_key_rotation()
+        .key_id(&seeded.static_key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(vouch(&nightly).status.code(), Some(0));
+    let history = vouch(&[
+        "history",
+        "--store",
+        db.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let runs: Value = serde_json::from_slice(&history.stdout).unwrap();
+    let runs = runs["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 2, "{runs:?}");
+    assert!(runs.iter().all(
+        |r| r["snapshot_digest"].as_str().is_some_and(|d| d.len() == 64
+            && d != "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    ));
+    let diff = vouch(&[
+        "diff",
+        "--store",
+        db.to_str().unwrap(),
+        "--since",
+        "last",
+        "--format",
+        "json",
+    ]);
+    let d: Value = serde_json::from_slice(&diff.stdout).unwrap();
+    let fixed = d["fixed"].as_array().unwrap();
+    assert!(
+        fixed
+            .iter()
+            .any(|c| c["rule_id"] == "kms-key-rotation-enabled"
+                && c["address"].as_str().unwrap().contains(&seeded.static_key)),
+        "{d}"
+    );
 }

@@ -55,14 +55,34 @@ pub enum Command {
     /// Record or inspect accepted failures.
     #[command(subcommand)]
     Baseline(BaselineCommand),
-    /// Show what changed between two JSON reports: new, fixed, still failing, newly unknown.
-    #[command(after_help = "Exit status: 0 no new failure, 1 new failures, 2 error")]
+    /// Show what changed between two JSON reports, or since an earlier run in the store:
+    /// new, fixed, still failing, newly unknown.
+    #[command(
+        after_help = "Either two reports (vouch diff OLD.json NEW.json) or the store \
+(vouch diff --store vouch.db --since last|DATE): the store's latest run compared with the \
+previous run of the same scope, or with the last one on or before DATE.\n\n\
+Exit status: 0 no new failure, 1 new failures, 2 error"
+    )]
     Diff {
-        old: PathBuf,
-        new: PathBuf,
+        /// The earlier JSON report.
+        old: Option<PathBuf>,
+        /// The later JSON report.
+        new: Option<PathBuf>,
+        /// Compare runs recorded in this store instead of two reports [default: vouch.db].
+        #[arg(long, value_name = "FILE")]
+        store: Option<PathBuf>,
+        /// With the store: `last` (the run before the latest), a date (YYYY-MM-DD) or an
+        /// RFC 3339 time [default: last].
+        #[arg(long, value_name = "last|DATE")]
+        since: Option<String>,
         #[arg(long, value_enum, default_value = "table")]
         format: ListFormat,
     },
+    /// List the runs recorded in a store, or show one finding's timeline.
+    History(HistoryArgs),
+    /// Reports over the store's history.
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Work with vouch.toml.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -271,6 +291,14 @@ pub struct ReportArgs {
     #[arg(long, hide = true)]
     pub collect_only: bool,
 
+    /// Record this run in a history store (SQLite; `--store` alone means vouch.db).
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = crate::store::DEFAULT_STORE)]
+    pub store: Option<PathBuf>,
+
+    /// With --store: delete runs older than N days (and data only they used) after recording.
+    #[arg(long, value_name = "N", requires = "store")]
+    pub keep_days: Option<u32>,
+
     /// Colour in terminal output: auto (on a TTY, unless NO_COLOR), always or never.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
@@ -349,4 +377,64 @@ pub enum EvidenceCommand {
         #[arg(long, value_name = "PUB")]
         pubkey: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    #[command(subcommand)]
+    pub command: Option<HistoryCommand>,
+    /// The history store.
+    #[arg(long, value_name = "FILE", global = true, default_value = crate::store::DEFAULT_STORE)]
+    pub store: PathBuf,
+    /// table or json.
+    #[arg(long, value_enum, global = true, default_value = "table")]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryCommand {
+    /// A finding's timeline: its status in every run (a unique prefix of the fingerprint will do).
+    Show { fingerprint: String },
+    /// Delete runs older than N days, and the outcomes, subjects and findings only they used.
+    Prune {
+        #[arg(long, value_name = "N")]
+        keep_days: u32,
+        /// "Now" for the cut-off (RFC 3339) [default: SOURCE_DATE_EPOCH, else now].
+        #[arg(long)]
+        timestamp: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Period evidence for one framework (SOC 2 Type II style): per control, the runs that
+    /// evaluated it, passes, failing intervals with time to remediate, and gaps without a run.
+    Period(PeriodArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PeriodArgs {
+    /// The history store.
+    #[arg(long, value_name = "FILE", default_value = crate::store::DEFAULT_STORE)]
+    pub store: PathBuf,
+    /// A built-in framework (see rulesets/).
+    #[arg(long, required_unless_present = "ruleset")]
+    pub framework: Option<String>,
+    /// A ruleset YAML file instead of a built-in framework.
+    #[arg(long, value_name = "FILE", conflicts_with = "framework")]
+    pub ruleset: Option<PathBuf>,
+    /// First day of the period (YYYY-MM-DD, UTC).
+    #[arg(long, value_name = "DATE")]
+    pub from: String,
+    /// Last day of the period, included (YYYY-MM-DD, UTC).
+    #[arg(long, value_name = "DATE")]
+    pub to: String,
+    /// The expected cadence: a stretch this long without a run is a gap (e.g. 24h, 12h, 7d).
+    #[arg(long, value_name = "DURATION", default_value = "24h")]
+    pub expect_every: String,
+    #[arg(long, short = 'f', value_enum, default_value = "html")]
+    pub format: crate::store::period::PeriodFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
 }

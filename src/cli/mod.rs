@@ -4,6 +4,7 @@
 pub mod args;
 pub mod aws;
 mod bundle;
+mod history;
 pub mod plan;
 pub mod rules;
 
@@ -23,7 +24,7 @@ use crate::report::{self, RunInfo};
 use crate::scan::{self, ScanResult};
 use args::{
     AuditCommand, BaselineCommand, Cli, CollectCommand, Command, ConfigCommand, ListFormat,
-    PolicyCommand,
+    PolicyCommand, ReportCommand,
 };
 use plan::{Destination, InputPlan, ScanPlan};
 
@@ -108,15 +109,15 @@ fn dispatch(cli: Cli, matches: &clap::ArgMatches) -> Result<Exit> {
                 Exit::Clean
             })
         }
-        Command::Diff { old, new, format } => {
-            let d = diff::diff_files(&old, &new)?;
-            print_diff(&d, format)?;
-            Ok(if d.new.is_empty() {
-                Exit::Clean
-            } else {
-                Exit::Findings
-            })
-        }
+        Command::Diff {
+            old,
+            new,
+            store,
+            since,
+            format,
+        } => history::diff(old, new, store, since, format),
+        Command::History(args) => history::history(args),
+        Command::Report(ReportCommand::Period(args)) => history::period_report(args),
         Command::Config(ConfigCommand::Check { file }) => {
             let path = match file {
                 Some(f) => f,
@@ -159,28 +160,29 @@ fn dispatch(cli: Cli, matches: &clap::ArgMatches) -> Result<Exit> {
             let mut snapshot = Snapshot::default();
             if plan.input.options.snapshots.is_empty() {
                 let live = aws::collect(&aws)?;
-                let written = match &snapshot_output {
-                    Some(path) => Some((path, live.write(path)?)),
-                    None => None,
+                // The digest identifies exactly what was judged, written to a file or not.
+                let (name, sha) = match &snapshot_output {
+                    Some(path) => (path.display().to_string(), live.write(path)?),
+                    None => {
+                        use sha2::Digest;
+                        let bytes = live.to_json()?;
+                        (
+                            "live collection".to_owned(),
+                            hex::encode(sha2::Sha256::digest(bytes)),
+                        )
+                    }
                 };
-                aws::report_collection(&live, written.as_ref().map(|(p, s)| (*p, s.as_str())));
-                let name = written
-                    .as_ref()
-                    .map_or("live collection".to_owned(), |(p, _)| {
-                        p.display().to_string()
-                    });
-                if let Some((_, sha)) = &written {
-                    snapshot.inputs.push(crate::model::Input {
-                        path: name.clone(),
-                        sha256: sha.clone(),
-                    });
-                }
+                aws::report_collection(&live, snapshot_output.as_ref().map(|p| (p, sha.as_str())));
+                snapshot.inputs.push(crate::model::Input {
+                    path: name.clone(),
+                    sha256: sha,
+                });
                 scan::add_live(&mut snapshot, live, &name, plan.input.options.allow_partial);
             } else {
                 snapshot = scan::collect(&plan.input.options);
             }
             snapshot.sort();
-            judge_and_report(&plan, &snapshot)
+            judge_and_report(&plan, &snapshot, crate::store::RunSource::Aws)
         }
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
@@ -281,11 +283,19 @@ fn run_scan(plan: &ScanPlan) -> Result<Exit> {
             Exit::Clean
         });
     }
-    judge_and_report(plan, &scan::collect(&plan.input.options))
+    judge_and_report(
+        plan,
+        &scan::collect(&plan.input.options),
+        crate::store::RunSource::Iac,
+    )
 }
 
 /// Judges a snapshot, writes every requested report, and gates.
-fn judge_and_report(plan: &ScanPlan, snapshot: &Snapshot) -> Result<Exit> {
+fn judge_and_report(
+    plan: &ScanPlan,
+    snapshot: &Snapshot,
+    source: crate::store::RunSource,
+) -> Result<Exit> {
     let policies = plan.input.policies()?;
     let result = scan::judge(snapshot, &policies, &plan.input.options);
     print_problems(&result);
@@ -320,6 +330,17 @@ fn judge_and_report(plan: &ScanPlan, snapshot: &Snapshot) -> Result<Exit> {
     }
     if let Some(path) = &plan.bundle {
         bundle::write(path, plan.sign_key.as_deref(), &result, &run, &policies)?;
+    }
+    if let Some(store) = &plan.store {
+        history::record_scan(
+            store,
+            source,
+            plan.keep_days,
+            &plan.input.timestamp,
+            run.paths.clone(),
+            &policies,
+            &result,
+        )?;
     }
     Ok(gate(&result, plan.fail_on, plan.fail_on_unknown))
 }

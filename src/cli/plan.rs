@@ -198,6 +198,10 @@ pub struct ScanPlan {
     pub fail_on_label: String,
     pub fail_on_unknown: bool,
     pub collect_only: bool,
+    /// Record the run in this history store.
+    pub store: Option<PathBuf>,
+    /// After recording, keep only this many days of runs.
+    pub keep_days: Option<u32>,
     /// Evidence bundle to write, and the key to sign its manifest with.
     pub bundle: Option<PathBuf>,
     pub sign_key: Option<PathBuf>,
@@ -235,6 +239,12 @@ impl ScanPlan {
                 bail!("--sign-key {}: no such file", key.display());
             }
         }
+        if args.keep_days == Some(0) {
+            bail!("--keep-days must be at least 1");
+        }
+        if args.collect_only && args.store.is_some() {
+            bail!("--collect-only judges nothing, so there is nothing to --store");
+        }
         input.options.baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
         let (fail_on, fail_on_label) = match (args.fail_on, input.config.fail_on_severity()) {
             (Some(f), _) => (f.threshold(), f.as_str().to_owned()),
@@ -248,6 +258,8 @@ impl ScanPlan {
             fail_on,
             fail_on_label,
             collect_only: args.collect_only,
+            store: args.store,
+            keep_days: args.keep_days,
             bundle: args.bundle,
             sign_key: args.sign_key,
         })
@@ -327,7 +339,7 @@ fn pair_outputs(
 }
 
 /// The run's timestamp: `--timestamp`, else `SOURCE_DATE_EPOCH`, else now (RFC 3339, UTC).
-fn timestamp(given: Option<&str>) -> Result<String> {
+pub(crate) fn timestamp(given: Option<&str>) -> Result<String> {
     use time::format_description::well_known::Rfc3339;
     use time::OffsetDateTime;
     let t = match given {
