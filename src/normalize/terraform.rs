@@ -16,11 +16,16 @@
 //!   (e.g. `enable_key_rotation` → `false`), so attributes mean the same for every source;
 //! - output is sorted by (address, kind).
 
+mod efs;
+mod joins;
+mod messaging;
 mod refs;
 mod s3;
 mod sg;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_rules_a;
 
 use std::collections::BTreeMap;
 
@@ -45,6 +50,8 @@ pub fn normalize(instances: &[TfInstance]) -> Vec<Resource> {
     out.extend(s3::buckets(&managed));
     out.extend(sg::groups(&managed));
     out.extend(kms_keys(&managed));
+    out.extend(messaging::resources(&managed));
+    out.extend(efs::file_systems(&managed));
     out.extend(managed.iter().filter_map(|inst| simple(inst)));
     out.sort_by(|a, b| (&a.address, &a.kind).cmp(&(&b.address, &b.kind)));
     out
