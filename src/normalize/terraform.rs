@@ -22,6 +22,7 @@ mod messaging;
 mod refs;
 mod s3;
 mod sg;
+mod threat;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -52,7 +53,11 @@ pub fn normalize(instances: &[TfInstance]) -> Vec<Resource> {
     out.extend(kms_keys(&managed));
     out.extend(messaging::resources(&managed));
     out.extend(efs::file_systems(&managed));
+    out.extend(threat::hubs(&managed));
+    out.extend(threat::inspector(&managed));
+    out.extend(threat::macie(&managed));
     out.extend(managed.iter().filter_map(|inst| simple(inst)));
+    threat::join_detector_features(&managed, &mut out);
     out.sort_by(|a, b| (&a.address, &a.kind).cmp(&(&b.address, &b.kind)));
     out
 }

@@ -138,3 +138,120 @@ fn efs_encryption_defaults_to_false() {
     assert_eq!(attr(b, "encrypted"), &json!(true));
     assert!(is_unknown(b, "name"));
 }
+
+#[test]
+fn guardduty_feature_resources_join_their_detector() {
+    let rs = normalize(&[
+        inst(
+            "aws_guardduty_detector.d",
+            json!({"enable": true, "datasources": [{"s3_logs": [{"enable": false}]}]}),
+        ),
+        inst(
+            "aws_guardduty_detector_feature.s3",
+            json!({"detector_id": "${aws_guardduty_detector.d.id}", "name": "S3_DATA_EVENTS", "status": "ENABLED"}),
+        ),
+        inst(
+            "aws_guardduty_detector_feature.rds",
+            json!({"detector_id": "${aws_guardduty_detector.d.id}", "name": "RDS_LOGIN_EVENTS", "status": "DISABLED"}),
+        ),
+    ]);
+    assert_eq!(rs.len(), 1, "{rs:#?}");
+    let d = find(&rs, "aws.guardduty.detector", "aws_guardduty_detector.d");
+    assert_eq!(
+        attr(d, "features"),
+        &json!([
+            {"name": "RDS_LOGIN_EVENTS", "status": "DISABLED"},
+            {"name": "S3_DATA_EVENTS", "status": "ENABLED"}
+        ])
+    );
+    assert!(d
+        .provenance
+        .source_types
+        .contains(&"aws_guardduty_detector_feature".to_owned()));
+}
+
+#[test]
+fn guardduty_feature_of_an_outside_detector_stands_in() {
+    let rs = normalize(&[inst(
+        "aws_guardduty_detector_feature.f",
+        json!({"detector_id": "abc123", "name": "S3_DATA_EVENTS", "status": "ENABLED"}),
+    )]);
+    let d = find(
+        &rs,
+        "aws.guardduty.detector",
+        "aws_guardduty_detector_feature.f",
+    );
+    assert!(is_unknown(d, "enabled"));
+    assert_eq!(attr(d, "features.0.status"), &json!("ENABLED"));
+}
+
+#[test]
+fn security_hub_collects_the_module_subscriptions() {
+    let rs = normalize(&[
+        inst(
+            "aws_securityhub_account.h",
+            json!({"enable_default_standards": false}),
+        ),
+        inst(
+            "aws_securityhub_standards_subscription.pci",
+            json!({"standards_arn": "arn:aws:securityhub:eu-west-1::standards/pci-dss/v/4.0.1"}),
+        ),
+    ]);
+    let h = find(&rs, "aws.securityhub.hub", "aws_securityhub_account.h");
+    assert_eq!(attr(h, "enabled"), &json!(true));
+    assert_eq!(attr(h, "default_standards_enabled"), &json!(false));
+    assert_eq!(
+        attr(h, "standards.0.arn"),
+        &json!("arn:aws:securityhub:eu-west-1::standards/pci-dss/v/4.0.1")
+    );
+    let only_sub = normalize(&[inst(
+        "aws_securityhub_standards_subscription.cis",
+        json!({"standards_arn": "x"}),
+    )]);
+    let h = find(
+        &only_sub,
+        "aws.securityhub.hub",
+        "aws_securityhub_standards_subscription.cis",
+    );
+    assert!(is_unknown(h, "enabled"));
+}
+
+#[test]
+fn inspector_enabler_lists_types_and_leaves_the_rest_unconfigured() {
+    let rs = normalize(&[
+        inst(
+            "aws_inspector2_enabler.e",
+            json!({"account_ids": ["111122223333"], "resource_types": ["EC2", "LAMBDA"]}),
+        ),
+        inst(
+            "aws_inspector2_enabler.v",
+            json!({"account_ids": [], "resource_types": {"__unknown__": "var.types has no value"}}),
+        ),
+    ]);
+    let e = find(&rs, "aws.inspector2.account", "aws_inspector2_enabler.e");
+    assert_eq!(
+        attr(e, "scanning"),
+        &json!({"ec2": true, "ecr": null, "lambda": true, "lambda_code": null})
+    );
+    let v = find(&rs, "aws.inspector2.account", "aws_inspector2_enabler.v");
+    assert!(is_unknown(v, "scanning"));
+}
+
+#[test]
+fn macie_counts_scheduled_jobs() {
+    let rs = normalize(&[
+        inst("aws_macie2_account.m", json!({})),
+        inst(
+            "aws_macie2_classification_job.weekly",
+            json!({"job_type": "SCHEDULED"}),
+        ),
+        inst(
+            "aws_macie2_classification_job.once",
+            json!({"job_type": "ONE_TIME"}),
+        ),
+    ]);
+    let m = find(&rs, "aws.macie2.session", "aws_macie2_account.m");
+    assert_eq!(attr(m, "status"), &json!("ENABLED"));
+    assert_eq!(attr(m, "scheduled_job_count"), &json!(1));
+    assert!(is_unknown(m, "automated_discovery_status"));
+}
