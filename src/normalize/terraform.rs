@@ -16,6 +16,7 @@
 //!   (e.g. `enable_key_rotation` → `false`), so attributes mean the same for every source;
 //! - output is sorted by (address, kind).
 
+mod edge;
 mod efs;
 mod joins;
 mod messaging;
@@ -53,6 +54,7 @@ pub fn normalize(instances: &[TfInstance]) -> Vec<Resource> {
     out.extend(kms_keys(&managed));
     out.extend(messaging::resources(&managed));
     out.extend(efs::file_systems(&managed));
+    out.extend(edge::resources(&managed));
     out.extend(threat::hubs(&managed));
     out.extend(threat::inspector(&managed));
     out.extend(threat::macie(&managed));

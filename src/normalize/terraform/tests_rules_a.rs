@@ -255,3 +255,170 @@ fn macie_counts_scheduled_jobs() {
     assert_eq!(attr(m, "scheduled_job_count"), &json!(1));
     assert!(is_unknown(m, "automated_discovery_status"));
 }
+
+#[test]
+fn alb_defaults_waf_association_and_listener_protocol() {
+    let rs = normalize(&[
+        inst(
+            "aws_lb.web",
+            json!({"name": "web", "access_logs": [{"bucket": "logs"}]}),
+        ),
+        inst("aws_wafv2_web_acl.w", json!({"name": "w", "scope": "REGIONAL", "rule": [{"name": "a"}, {"name": "b"}]})),
+        inst(
+            "aws_wafv2_web_acl_association.a",
+            json!({"resource_arn": "${aws_lb.web.arn}", "web_acl_arn": "${aws_wafv2_web_acl.w.arn}"}),
+        ),
+        inst(
+            "aws_lb_listener.http",
+            json!({"load_balancer_arn": "${aws_lb.web.arn}", "port": 80,
+                   "default_action": [{"type": "redirect", "redirect": [{"port": "443", "protocol": "HTTPS", "status_code": "HTTP_301"}]}]}),
+        ),
+    ]);
+    let lb = find(&rs, "aws.elbv2.load_balancer", "aws_lb.web");
+    assert_eq!(attr(lb, "load_balancer_type"), &json!("application"));
+    assert_eq!(attr(lb, "scheme"), &json!("internet-facing"));
+    assert_eq!(attr(lb, "drop_invalid_header_fields"), &json!(false));
+    assert_eq!(attr(lb, "desync_mitigation_mode"), &json!("defensive"));
+    // The access_logs block's `enabled` defaults to false.
+    assert_eq!(
+        attr(lb, "access_logging"),
+        &json!({"enabled": false, "destination": "logs"})
+    );
+    assert_eq!(attr(lb, "web_acl"), &json!("${aws_wafv2_web_acl.w.arn}"));
+    let l = find(&rs, "aws.elbv2.listener", "aws_lb_listener.http");
+    assert_eq!(attr(l, "protocol"), &json!("HTTP"));
+    assert_eq!(
+        attr(l, "default_actions"),
+        &json!([{"type": "redirect", "redirect_protocol": "HTTPS"}])
+    );
+    let w = find(&rs, "aws.wafv2.web_acl", "aws_wafv2_web_acl.w");
+    assert_eq!(attr(w, "rule_count"), &json!(2));
+    assert_eq!(attr(w, "logging"), &Value::Null);
+}
+
+#[test]
+fn listener_of_an_unknown_load_balancer_has_an_unknown_default_protocol() {
+    let rs = normalize(&[inst(
+        "aws_lb_listener.l",
+        json!({"load_balancer_arn": "arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/app/x/y", "port": 80}),
+    )]);
+    assert!(is_unknown(
+        find(&rs, "aws.elbv2.listener", "aws_lb_listener.l"),
+        "protocol"
+    ));
+}
+
+#[test]
+fn cloudfront_behaviors_origins_and_certificate() {
+    let rs = normalize(&[inst(
+        "aws_cloudfront_distribution.d",
+        json!({
+            "enabled": true,
+            "default_cache_behavior": [{"viewer_protocol_policy": "redirect-to-https"}],
+            "ordered_cache_behavior": [{"path_pattern": "/img/*", "viewer_protocol_policy": "allow-all"}],
+            "origin": [
+                {"origin_id": "app", "domain_name": "app.example.com",
+                 "custom_origin_config": [{"origin_protocol_policy": "https-only", "origin_ssl_protocols": ["TLSv1.2"]}]},
+                {"origin_id": "s3", "domain_name": "b.s3.amazonaws.com", "s3_origin_config": [{}]}
+            ],
+            "viewer_certificate": [{"acm_certificate_arn": "arn", "ssl_support_method": "sni-only"}],
+            "logging_config": [{"bucket": "logs.s3.amazonaws.com"}]
+        }),
+    )]);
+    let d = find(&rs, "aws.cloudfront.distribution", "aws_cloudfront_distribution.d");
+    assert_eq!(attr(d, "cache_behaviors.1.path_pattern"), &json!("/img/*"));
+    assert_eq!(attr(d, "cache_behaviors.0.path_pattern"), &json!("*"));
+    assert_eq!(attr(d, "origins.0.custom"), &json!(true));
+    assert_eq!(attr(d, "origins.1.custom"), &json!(false));
+    // The provider's default minimum protocol version is TLSv1.
+    assert_eq!(
+        attr(d, "viewer_certificate.minimum_protocol_version"),
+        &json!("TLSv1")
+    );
+    assert_eq!(attr(d, "web_acl"), &Value::Null);
+    assert_eq!(attr(d, "access_logging.enabled"), &json!(true));
+}
+
+#[test]
+fn rest_methods_get_their_resource_path_and_stages_their_method_settings() {
+    let rs = normalize(&[
+        inst("aws_api_gateway_rest_api.api", json!({"name": "pets"})),
+        inst(
+            "aws_api_gateway_resource.pets",
+            json!({"rest_api_id": "${aws_api_gateway_rest_api.api.id}",
+                   "parent_id": "${aws_api_gateway_rest_api.api.root_resource_id}", "path_part": "pets"}),
+        ),
+        inst(
+            "aws_api_gateway_resource.pet",
+            json!({"parent_id": "${aws_api_gateway_resource.pets.id}", "path_part": "{id}"}),
+        ),
+        inst(
+            "aws_api_gateway_method.get",
+            json!({"rest_api_id": "${aws_api_gateway_rest_api.api.id}",
+                   "resource_id": "${aws_api_gateway_resource.pet.id}", "http_method": "GET", "authorization": "NONE"}),
+        ),
+        inst(
+            "aws_api_gateway_stage.prod",
+            json!({"rest_api_id": "${aws_api_gateway_rest_api.api.id}", "stage_name": "prod"}),
+        ),
+        inst(
+            "aws_api_gateway_method_settings.all",
+            json!({"stage_name": "${aws_api_gateway_stage.prod.stage_name}", "method_path": "*/*",
+                   "settings": [{"logging_level": "INFO"}]}),
+        ),
+    ]);
+    let m = find(&rs, "aws.apigateway.route", "aws_api_gateway_method.get");
+    assert_eq!(attr(m, "route"), &json!("GET /pets/{id}"));
+    assert_eq!(attr(m, "authorization_type"), &json!("NONE"));
+    assert_eq!(attr(m, "api_type"), &json!("rest"));
+    let s = find(&rs, "aws.apigateway.stage", "aws_api_gateway_stage.prod");
+    assert_eq!(attr(s, "execution_logging_level"), &json!("INFO"));
+    assert_eq!(attr(s, "access_logging.enabled"), &json!(false));
+}
+
+#[test]
+fn v2_routes_take_their_api_type_and_default_to_no_authorization() {
+    let rs = normalize(&[
+        inst("aws_apigatewayv2_api.ws", json!({"name": "chat", "protocol_type": "WEBSOCKET"})),
+        inst(
+            "aws_apigatewayv2_route.connect",
+            json!({"api_id": "${aws_apigatewayv2_api.ws.id}", "route_key": "$connect"}),
+        ),
+        inst(
+            "aws_apigatewayv2_route.other",
+            json!({"api_id": "var-api-id", "route_key": "GET /items"}),
+        ),
+    ]);
+    let c = find(&rs, "aws.apigateway.route", "aws_apigatewayv2_route.connect");
+    assert_eq!(attr(c, "api_type"), &json!("websocket"));
+    assert_eq!(attr(c, "authorization_type"), &json!("NONE"));
+    let o = find(&rs, "aws.apigateway.route", "aws_apigatewayv2_route.other");
+    assert!(is_unknown(o, "api_type"));
+    assert_eq!(attr(o, "http_method"), &json!("GET"));
+}
+
+#[test]
+fn waf_logging_configuration_is_joined() {
+    let rs = normalize(&[
+        inst("aws_wafv2_web_acl.w", json!({"name": "w", "scope": "CLOUDFRONT"})),
+        inst(
+            "aws_wafv2_web_acl_logging_configuration.l",
+            json!({"resource_arn": "${aws_wafv2_web_acl.w.arn}",
+                   "log_destination_configs": ["${aws_cloudwatch_log_group.waf.arn}"]}),
+        ),
+        inst(
+            "aws_elb.old",
+            json!({"listener": [{"lb_protocol": "http", "lb_port": 80}], "access_logs": [{"bucket": "b"}]}),
+        ),
+    ]);
+    let w = find(&rs, "aws.wafv2.web_acl", "aws_wafv2_web_acl.w");
+    assert_eq!(
+        attr(w, "logging"),
+        &json!({"destinations": ["${aws_cloudwatch_log_group.waf.arn}"]})
+    );
+    assert_eq!(attr(w, "rule_count"), &json!(0));
+    let e = find(&rs, "aws.elb.load_balancer", "aws_elb.old");
+    assert_eq!(attr(e, "listeners.0.protocol"), &json!("HTTP"));
+    // The classic access_logs block's `enabled` defaults to true.
+    assert_eq!(attr(e, "access_logging.enabled"), &json!(true));
+}
