@@ -22,6 +22,7 @@ mod joins;
 mod messaging;
 mod refs;
 mod s3;
+mod secrets;
 mod sg;
 mod threat;
 #[cfg(test)]
@@ -55,6 +56,7 @@ pub fn normalize(instances: &[TfInstance]) -> Vec<Resource> {
     out.extend(messaging::resources(&managed));
     out.extend(efs::file_systems(&managed));
     out.extend(edge::resources(&managed));
+    out.extend(secrets::resources(&managed));
     out.extend(threat::hubs(&managed));
     out.extend(threat::inspector(&managed));
     out.extend(threat::macie(&managed));

@@ -422,3 +422,50 @@ fn waf_logging_configuration_is_joined() {
     // The classic access_logs block's `enabled` defaults to true.
     assert_eq!(attr(e, "access_logging.enabled"), &json!(true));
 }
+
+#[test]
+fn secret_rotation_is_joined_and_absent_rotation_is_off() {
+    let rs = normalize(&[
+        inst("aws_secretsmanager_secret.db", json!({"name": "db"})),
+        inst("aws_secretsmanager_secret.api", json!({"name_prefix": "api-"})),
+        inst(
+            "aws_secretsmanager_secret_rotation.db",
+            json!({"secret_id": "${aws_secretsmanager_secret.db.id}",
+                   "rotation_lambda_arn": "${aws_lambda_function.r.arn}",
+                   "rotation_rules": [{"automatically_after_days": 30}]}),
+        ),
+    ]);
+    let db = find(&rs, "aws.secretsmanager.secret", "aws_secretsmanager_secret.db");
+    assert_eq!(attr(db, "rotation_enabled"), &json!(true));
+    assert_eq!(attr(db, "rotation_interval_days"), &json!(30));
+    assert_eq!(attr(db, "rotation_schedule"), &Value::Null);
+    let api = find(&rs, "aws.secretsmanager.secret", "aws_secretsmanager_secret.api");
+    assert_eq!(attr(api, "rotation_enabled"), &json!(false));
+    assert!(is_unknown(api, "name"));
+}
+
+#[test]
+fn acm_certificate_types() {
+    let rs = normalize(&[
+        inst(
+            "aws_acm_certificate.dns",
+            json!({"domain_name": "example.com", "validation_method": "DNS"}),
+        ),
+        inst(
+            "aws_acm_certificate.imported",
+            json!({"certificate_body": "-----BEGIN CERTIFICATE-----", "private_key": "k"}),
+        ),
+        inst(
+            "aws_acm_certificate.private",
+            json!({"domain_name": "x.internal", "certificate_authority_arn": "${aws_acmpca_certificate_authority.ca.arn}"}),
+        ),
+    ]);
+    let dns = find(&rs, "aws.acm.certificate", "aws_acm_certificate.dns");
+    assert_eq!(attr(dns, "type"), &json!("AMAZON_ISSUED"));
+    assert_eq!(attr(dns, "not_after"), &Value::Null);
+    let imported = find(&rs, "aws.acm.certificate", "aws_acm_certificate.imported");
+    assert_eq!(attr(imported, "type"), &json!("IMPORTED"));
+    assert!(is_unknown(imported, "not_after"));
+    let private = find(&rs, "aws.acm.certificate", "aws_acm_certificate.private");
+    assert_eq!(attr(private, "type"), &json!("PRIVATE"));
+}
