@@ -61,12 +61,19 @@ pub struct Named<T> {
     pub lines: Lines,
 }
 
+/// A `variable` block: its default and type constraint.
+#[derive(Debug)]
+pub struct VarDef {
+    pub default: Option<Expression>,
+    pub ty: Option<Expression>,
+}
+
 /// The parsed configuration of one module directory.
 #[derive(Debug, Default)]
 pub struct ModuleDef {
     pub dir: PathBuf,
     pub display: String,
-    pub variables: BTreeMap<String, Named<Option<Expression>>>,
+    pub variables: BTreeMap<String, Named<VarDef>>,
     pub locals: BTreeMap<String, Named<Expression>>,
     pub outputs: BTreeMap<String, Named<Expression>>,
     /// Keyed `type.name` (managed) or `data.type.name`.
@@ -161,7 +168,11 @@ pub struct Loader {
 }
 
 impl Loader {
-    pub fn new(options: Options, allowed_roots: Vec<PathBuf>, found: BTreeMap<PathBuf, Vec<SourceFile>>) -> Self {
+    pub fn new(
+        options: Options,
+        allowed_roots: Vec<PathBuf>,
+        found: BTreeMap<PathBuf, Vec<SourceFile>>,
+    ) -> Self {
         let cwd = std::env::current_dir()
             .map(|p| super::discover::display_path(&p))
             .unwrap_or_else(|_| ".".to_owned());
@@ -179,7 +190,14 @@ impl Loader {
     }
 
     /// Records a diagnostic.
-    pub fn diag(&self, level: DiagnosticLevel, code: &str, file: Option<&str>, line: Option<u32>, message: String) {
+    pub fn diag(
+        &self,
+        level: DiagnosticLevel,
+        code: &str,
+        file: Option<&str>,
+        line: Option<u32>,
+        message: String,
+    ) {
         self.diagnostics.borrow_mut().push(Diagnostic {
             level,
             code: code.to_owned(),
@@ -232,9 +250,12 @@ impl Loader {
             let text = match self.read_text(&file.path, &file.display) {
                 Ok(t) => t,
                 Err(msg) => {
-                    self.diagnostics
-                        .borrow_mut()
-                        .push(parse::parse_error(&file.display, 1, 1, msg));
+                    self.diagnostics.borrow_mut().push(parse::parse_error(
+                        &file.display,
+                        1,
+                        1,
+                        msg,
+                    ));
                     continue;
                 }
             };
@@ -301,7 +322,10 @@ impl Loader {
                 }
                 "variable" => {
                     let Some(name) = label(0) else { continue };
-                    let default = block.body.attr("default").map(|a| a.expr.clone());
+                    let default = VarDef {
+                        default: block.body.attr("default").map(|a| a.expr.clone()),
+                        ty: block.body.attr("type").map(|a| a.expr.clone()),
+                    };
                     if def.variables.contains_key(&name) {
                         self.duplicate(file, lines.0, &format!("var.{name}"));
                         continue;
@@ -358,7 +382,11 @@ impl Loader {
     /// Reads `.terraform/modules/modules.json` of a root module.
     pub fn root_ctx(&self, def: &ModuleDef) -> RootCtx {
         let mut manifest = BTreeMap::new();
-        let path = def.dir.join(".terraform").join("modules").join("modules.json");
+        let path = def
+            .dir
+            .join(".terraform")
+            .join("modules")
+            .join("modules.json");
         if path.is_file() {
             let display = display_join(&def.display, ".terraform/modules/modules.json");
             match self.read_text(&path, &display) {
@@ -380,7 +408,8 @@ impl Loader {
                                 continue;
                             }
                             if let Ok(c) = std::fs::canonicalize(def.dir.join(dir)) {
-                                manifest.insert(key.to_owned(), (c, display_join(&def.display, dir)));
+                                manifest
+                                    .insert(key.to_owned(), (c, display_join(&def.display, dir)));
                             }
                         }
                     }
@@ -391,7 +420,13 @@ impl Loader {
                         e.to_string(),
                     )),
                 },
-                Err(msg) => self.diag(DiagnosticLevel::Warning, "read-error", Some(&display), None, msg),
+                Err(msg) => self.diag(
+                    DiagnosticLevel::Warning,
+                    "read-error",
+                    Some(&display),
+                    None,
+                    msg,
+                ),
             }
         }
         RootCtx {
@@ -455,17 +490,87 @@ impl<'l> Scope<'l> {
         let env = Env::new();
         let mut vars = BTreeMap::new();
         for (name, var) in &scope.def.variables {
-            let v = match (inputs.remove(name), &var.item) {
+            let v = match (inputs.remove(name), &var.item.default) {
                 // Like Terraform, a null input falls back to the default when there is one.
                 (Some(Value::Null), Some(default)) => scope.eval(default, &env),
                 (Some(v), _) => v,
                 (None, Some(default)) => scope.eval(default, &env),
                 (None, None) => unk(format!("variable {name} has no value")),
             };
+            let v = match &var.item.ty {
+                Some(ty) => scope.convert(v, ty, 0),
+                None => v,
+            };
             vars.insert(name.clone(), v);
         }
         *scope.vars.borrow_mut() = vars;
         scope
+    }
+
+    /// Applies the parts of a type constraint that change values: `optional(T, default)`
+    /// attributes of `object(...)` types are filled in (with the default or null), through
+    /// `map`/`list`/`set` element types. Other conversions are left to the consumer.
+    fn convert(&self, v: Value, ty: &Expression, depth: u32) -> Value {
+        let Expression::FuncCall(f) = ty else {
+            return v;
+        };
+        if depth > 32 || first_unknown(&v).is_some() && is_unknown(&v) {
+            return v;
+        }
+        let arg0 = f.args.iter().next();
+        match (f.name.name.as_str(), v, arg0) {
+            ("optional", v, Some(inner)) => self.convert(v, inner, depth + 1),
+            ("map", Value::Object(m), Some(inner)) => Value::Object(
+                m.into_iter()
+                    .map(|(k, x)| (k, self.convert(x, inner, depth + 1)))
+                    .collect(),
+            ),
+            ("list" | "set", Value::Array(items), Some(inner)) => Value::Array(
+                items
+                    .into_iter()
+                    .map(|x| self.convert(x, inner, depth + 1))
+                    .collect(),
+            ),
+            ("object", Value::Object(mut m), Some(Expression::Object(attrs))) => {
+                for (k, aty) in attrs.iter() {
+                    let key = match k {
+                        hcl_edit::expr::ObjectKey::Ident(id) => id.as_str().to_owned(),
+                        hcl_edit::expr::ObjectKey::Expression(e) => match e {
+                            Expression::String(s) => s.value().clone(),
+                            Expression::Variable(id) => id.as_str().to_owned(),
+                            _ => continue,
+                        },
+                    };
+                    let aty = aty.expr();
+                    match m.remove(&key) {
+                        Some(x) if !x.is_null() => {
+                            m.insert(key, self.convert(x, aty, depth + 1));
+                        }
+                        present => {
+                            let default = match aty {
+                                Expression::FuncCall(of) if of.name.name.as_str() == "optional" => {
+                                    of.args.iter().nth(1).map(|d| {
+                                        let dv = self.eval(d, &Env::new());
+                                        match of.args.iter().next() {
+                                            Some(t) => self.convert(dv, t, depth + 1),
+                                            None => dv,
+                                        }
+                                    })
+                                }
+                                _ => None,
+                            };
+                            match (present, default) {
+                                (_, Some(d)) => m.insert(key, d),
+                                (Some(x), None) => m.insert(key, x),
+                                (None, None) => m.insert(key, Value::Null),
+                            };
+                        }
+                    }
+                }
+                Value::Object(m)
+            }
+            (_, v, _) => v,
+        }
     }
 
     /// Address prefix of this module instance (`module.a.` or empty).
@@ -519,7 +624,9 @@ impl<'l> Scope<'l> {
         let Some(def) = self.def.outputs.get(name) else {
             return value::error(format!("module has no output {name}"));
         };
-        self.outputs.borrow_mut().insert(name.to_owned(), Slot::Busy);
+        self.outputs
+            .borrow_mut()
+            .insert(name.to_owned(), Slot::Busy);
         let v = self.eval(&def.item, &Env::new());
         self.outputs
             .borrow_mut()
@@ -530,21 +637,38 @@ impl<'l> Scope<'l> {
     /// All outputs as one object.
     pub fn all_outputs(&self) -> Value {
         let names: Vec<String> = self.def.outputs.keys().cloned().collect();
-        Value::Object(names.into_iter().map(|n| {
-            let v = self.output(&n);
-            (n, v)
-        }).collect())
+        Value::Object(
+            names
+                .into_iter()
+                .map(|n| {
+                    let v = self.output(&n);
+                    (n, v)
+                })
+                .collect(),
+        )
     }
 
     /// Evaluates `count`/`for_each` of a body into instance keys and their environments.
-    fn expand(&self, body: &Body, what: &str, file: &str, line: u32) -> (Expansion, Vec<(Value, Env)>) {
+    fn expand(
+        &self,
+        body: &Body,
+        what: &str,
+        file: &str,
+        line: u32,
+    ) -> (Expansion, Vec<(Value, Env)>) {
         let env = Env::new();
         let unknown_env = |reason: &str| {
             let mut e = Env::new();
-            e.insert("count".to_owned(), value::object([("index".to_owned(), unk(reason))]));
+            e.insert(
+                "count".to_owned(),
+                value::object([("index".to_owned(), unk(reason))]),
+            );
             e.insert(
                 "each".to_owned(),
-                value::object([("key".to_owned(), unk(reason)), ("value".to_owned(), unk(reason))]),
+                value::object([
+                    ("key".to_owned(), unk(reason)),
+                    ("value".to_owned(), unk(reason)),
+                ]),
             );
             e
         };
@@ -556,7 +680,10 @@ impl<'l> Scope<'l> {
                 Some(line),
                 format!("{what}: {reason}; evaluated once, unexpanded"),
             );
-            (Expansion::Unknown, vec![(Value::Null, unknown_env(&reason))])
+            (
+                Expansion::Unknown,
+                vec![(Value::Null, unknown_env(&reason))],
+            )
         };
         if let Some(count) = body.attr("count") {
             let v = self.eval(&count.expr, &env);
@@ -569,7 +696,10 @@ impl<'l> Scope<'l> {
             let items = (0..n)
                 .map(|i| {
                     let mut e = Env::new();
-                    e.insert("count".to_owned(), value::object([("index".to_owned(), Value::from(i))]));
+                    e.insert(
+                        "count".to_owned(),
+                        value::object([("index".to_owned(), Value::from(i))]),
+                    );
                     (Value::from(i), e)
                 })
                 .collect();
@@ -578,7 +708,10 @@ impl<'l> Scope<'l> {
         if let Some(fe) = body.attr("for_each") {
             let v = self.eval(&fe.expr, &env);
             if is_unknown(&v) {
-                return unknown(format!("for_each is unknown ({})", first_unknown(&v).unwrap_or_default()));
+                return unknown(format!(
+                    "for_each is unknown ({})",
+                    first_unknown(&v).unwrap_or_default()
+                ));
             }
             let pairs: Vec<(String, Value)> = match v {
                 Value::Object(m) => m.into_iter().collect(),
@@ -586,10 +719,16 @@ impl<'l> Scope<'l> {
                     let mut pairs = Vec::new();
                     for item in items {
                         match &item {
-                            Value::String(s) if !value::is_placeholder(s) => pairs.push((s.clone(), item.clone())),
+                            Value::String(s) if !value::is_placeholder(s) => {
+                                pairs.push((s.clone(), item.clone()))
+                            }
                             other => {
                                 let reason = first_unknown(other).map_or_else(
-                                    || format!("for_each set element {other} is not a known string"),
+                                    || {
+                                        format!(
+                                            "for_each set element {other} is not a known string"
+                                        )
+                                    },
                                     |r| format!("for_each element is unknown ({r})"),
                                 );
                                 return unknown(reason);
@@ -611,7 +750,10 @@ impl<'l> Scope<'l> {
                     let mut e = Env::new();
                     e.insert(
                         "each".to_owned(),
-                        value::object([("key".to_owned(), Value::String(k.clone())), ("value".to_owned(), val)]),
+                        value::object([
+                            ("key".to_owned(), Value::String(k.clone())),
+                            ("value".to_owned(), val),
+                        ]),
                     );
                     (Value::String(k), e)
                 })
@@ -630,7 +772,9 @@ impl<'l> Scope<'l> {
             None => {}
         }
         let def = self.def.resources.get(key)?;
-        self.resources.borrow_mut().insert(key.to_owned(), Slot::Busy);
+        self.resources
+            .borrow_mut()
+            .insert(key.to_owned(), Slot::Busy);
         let what = format!("{}{key}", self.prefix());
         let (expansion, items) = self.expand(&def.body, &what, &def.file, def.lines.0);
         let mut instances = Vec::with_capacity(items.len());
@@ -691,7 +835,14 @@ impl<'l> Scope<'l> {
             let group = groups.entry(block.kind.clone()).or_default();
             let path = format!("{prefix}{}.{}", block.kind, group.len());
             let mut sub = Map::new();
-            self.eval_body(&block.body, env, &format!("{path}."), false, &mut sub, lines);
+            self.eval_body(
+                &block.body,
+                env,
+                &format!("{path}."),
+                false,
+                &mut sub,
+                lines,
+            );
             group.push(Value::Object(sub));
             lines.insert(path, block.lines);
             lines
@@ -741,7 +892,9 @@ impl<'l> Scope<'l> {
                 let reason = first_unknown(&v).unwrap_or_default();
                 unknown_groups.insert(
                     label.clone(),
-                    unk(format!("for_each of dynamic block {label} is unknown ({reason})")),
+                    unk(format!(
+                        "for_each of dynamic block {label} is unknown ({reason})"
+                    )),
                 );
                 return;
             }
@@ -755,7 +908,10 @@ impl<'l> Scope<'l> {
             other => {
                 unknown_groups.insert(
                     label.clone(),
-                    value::error(format!("for_each of dynamic block {label} is a {}", value::type_name(&other))),
+                    value::error(format!(
+                        "for_each of dynamic block {label} is a {}",
+                        value::type_name(&other)
+                    )),
                 );
                 return;
             }
@@ -769,7 +925,14 @@ impl<'l> Scope<'l> {
             );
             let path = format!("{prefix}{label}.{}", group.len());
             let mut sub = Map::new();
-            self.eval_body(&content.body, &env2, &format!("{path}."), false, &mut sub, lines);
+            self.eval_body(
+                &content.body,
+                &env2,
+                &format!("{path}."),
+                false,
+                &mut sub,
+                lines,
+            );
             group.push(Value::Object(sub));
             lines.insert(path, content.lines);
         }
@@ -809,7 +972,10 @@ impl<'l> Scope<'l> {
         };
         let body = &def.item.body;
         let Some(source) = literal_source(body) else {
-            return unresolved("module-unresolved", format!("{addr}: source is not a literal string"));
+            return unresolved(
+                "module-unresolved",
+                format!("{addr}: source is not a literal string"),
+            );
         };
         let mut keys = self.keys.clone();
         keys.push(name.to_owned());
@@ -830,7 +996,10 @@ impl<'l> Scope<'l> {
             return unresolved("module-cycle", format!("{addr} (source \"{source}\") calls a module that is already being evaluated (cycle)"));
         }
         if self.chain.len() >= MAX_MODULE_DEPTH {
-            return unresolved("module-depth", format!("{addr}: module nesting is deeper than {MAX_MODULE_DEPTH}"));
+            return unresolved(
+                "module-depth",
+                format!("{addr}: module nesting is deeper than {MAX_MODULE_DEPTH}"),
+            );
         }
         let child_def = self.loader.module_def(&dir, &display);
         let (expansion, items) = self.expand(body, &addr, &def.file, def.lines.0);
