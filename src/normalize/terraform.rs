@@ -24,11 +24,11 @@ mod refs;
 mod s3;
 mod secrets;
 mod sg;
-mod threat;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_rules_a;
+mod threat;
 
 use std::collections::BTreeMap;
 

@@ -68,7 +68,10 @@ fn load_balancer(inst: &TfInstance) -> Builder {
         "desync_mitigation_mode",
     );
     let logging = match block(v, "access_logs") {
-        Arg::Absent => obj([("enabled", Value::Bool(false)), ("destination", Value::Null)]),
+        Arg::Absent => obj([
+            ("enabled", Value::Bool(false)),
+            ("destination", Value::Null),
+        ]),
         Arg::Unknown(m) => m,
         // The block's `enabled` defaults to false in the provider.
         Arg::Known(l) => obj([
@@ -173,7 +176,10 @@ fn classic(inst: &TfInstance, has_listener_policies: bool) -> Builder {
     b.arg("listeners", listeners, "listener");
     // The classic access_logs block's `enabled` defaults to true.
     let logging = match block(v, "access_logs") {
-        Arg::Absent => obj([("enabled", Value::Bool(false)), ("destination", Value::Null)]),
+        Arg::Absent => obj([
+            ("enabled", Value::Bool(false)),
+            ("destination", Value::Null),
+        ]),
         Arg::Unknown(m) => m,
         Arg::Known(l) => obj([
             ("enabled", boolean(l, "enabled", Some(true))),
@@ -250,7 +256,10 @@ fn distribution(inst: &TfInstance) -> Builder {
                 "minimum_protocol_version",
                 enum_str(c, "minimum_protocol_version", Some("TLSv1")),
             ),
-            ("ssl_support_method", enum_str(c, "ssl_support_method", None)),
+            (
+                "ssl_support_method",
+                enum_str(c, "ssl_support_method", None),
+            ),
         ]),
     };
     b.arg("viewer_certificate", cert, "viewer_certificate");
@@ -260,7 +269,10 @@ fn distribution(inst: &TfInstance) -> Builder {
     };
     b.arg("web_acl", web_acl, "web_acl_id");
     let logging = match block(v, "logging_config") {
-        Arg::Absent => obj([("enabled", Value::Bool(false)), ("destination", Value::Null)]),
+        Arg::Absent => obj([
+            ("enabled", Value::Bool(false)),
+            ("destination", Value::Null),
+        ]),
         Arg::Unknown(m) => m,
         Arg::Known(l) => obj([
             ("enabled", Value::Bool(true)),
@@ -399,7 +411,10 @@ fn routes(managed: &[&TfInstance]) -> Vec<Builder> {
 
 fn access_log(v: &Value) -> Value {
     match block(v, "access_log_settings") {
-        Arg::Absent => obj([("enabled", Value::Bool(false)), ("destination", Value::Null)]),
+        Arg::Absent => obj([
+            ("enabled", Value::Bool(false)),
+            ("destination", Value::Null),
+        ]),
         Arg::Unknown(m) => m,
         Arg::Known(s) => obj([
             ("enabled", Value::Bool(true)),

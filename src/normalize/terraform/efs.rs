@@ -19,7 +19,11 @@ pub(super) fn file_systems(managed: &[&TfInstance]) -> Vec<Resource> {
             };
             b.arg("name", name, "creation_token");
             // The provider and CloudFormation both default `encrypted` to false.
-            b.arg("encrypted", boolean(v, "encrypted", Some(false)), "encrypted");
+            b.arg(
+                "encrypted",
+                boolean(v, "encrypted", Some(false)),
+                "encrypted",
+            );
             b.arg("kms_key_id", string(v, "kms_key_id"), "kms_key_id");
             b.arg("tags", tags(v), "tags");
             b.build()

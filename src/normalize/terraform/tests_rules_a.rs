@@ -62,7 +62,10 @@ fn sqs_queue_policy_resource_is_joined_and_wins_over_inline() {
     assert_eq!(attr(q, "sqs_managed_sse_enabled"), &json!(false));
     assert_eq!(attr(q, "kms_master_key_id"), &Value::Null);
     assert_eq!(attr(q, "policy.Statement.0.Principal"), &json!("*"));
-    assert_eq!(q.provenance.joined, vec!["aws_sqs_queue_policy.p".to_owned()]);
+    assert_eq!(
+        q.provenance.joined,
+        vec!["aws_sqs_queue_policy.p".to_owned()]
+    );
     assert_eq!(rs.len(), 1, "the policy resource is folded in: {rs:#?}");
 }
 
@@ -263,7 +266,10 @@ fn alb_defaults_waf_association_and_listener_protocol() {
             "aws_lb.web",
             json!({"name": "web", "access_logs": [{"bucket": "logs"}]}),
         ),
-        inst("aws_wafv2_web_acl.w", json!({"name": "w", "scope": "REGIONAL", "rule": [{"name": "a"}, {"name": "b"}]})),
+        inst(
+            "aws_wafv2_web_acl.w",
+            json!({"name": "w", "scope": "REGIONAL", "rule": [{"name": "a"}, {"name": "b"}]}),
+        ),
         inst(
             "aws_wafv2_web_acl_association.a",
             json!({"resource_arn": "${aws_lb.web.arn}", "web_acl_arn": "${aws_wafv2_web_acl.w.arn}"}),
@@ -325,7 +331,11 @@ fn cloudfront_behaviors_origins_and_certificate() {
             "logging_config": [{"bucket": "logs.s3.amazonaws.com"}]
         }),
     )]);
-    let d = find(&rs, "aws.cloudfront.distribution", "aws_cloudfront_distribution.d");
+    let d = find(
+        &rs,
+        "aws.cloudfront.distribution",
+        "aws_cloudfront_distribution.d",
+    );
     assert_eq!(attr(d, "cache_behaviors.1.path_pattern"), &json!("/img/*"));
     assert_eq!(attr(d, "cache_behaviors.0.path_pattern"), &json!("*"));
     assert_eq!(attr(d, "origins.0.custom"), &json!(true));
@@ -379,7 +389,10 @@ fn rest_methods_get_their_resource_path_and_stages_their_method_settings() {
 #[test]
 fn v2_routes_take_their_api_type_and_default_to_no_authorization() {
     let rs = normalize(&[
-        inst("aws_apigatewayv2_api.ws", json!({"name": "chat", "protocol_type": "WEBSOCKET"})),
+        inst(
+            "aws_apigatewayv2_api.ws",
+            json!({"name": "chat", "protocol_type": "WEBSOCKET"}),
+        ),
         inst(
             "aws_apigatewayv2_route.connect",
             json!({"api_id": "${aws_apigatewayv2_api.ws.id}", "route_key": "$connect"}),
@@ -389,7 +402,11 @@ fn v2_routes_take_their_api_type_and_default_to_no_authorization() {
             json!({"api_id": "var-api-id", "route_key": "GET /items"}),
         ),
     ]);
-    let c = find(&rs, "aws.apigateway.route", "aws_apigatewayv2_route.connect");
+    let c = find(
+        &rs,
+        "aws.apigateway.route",
+        "aws_apigatewayv2_route.connect",
+    );
     assert_eq!(attr(c, "api_type"), &json!("websocket"));
     assert_eq!(attr(c, "authorization_type"), &json!("NONE"));
     let o = find(&rs, "aws.apigateway.route", "aws_apigatewayv2_route.other");
@@ -400,7 +417,10 @@ fn v2_routes_take_their_api_type_and_default_to_no_authorization() {
 #[test]
 fn waf_logging_configuration_is_joined() {
     let rs = normalize(&[
-        inst("aws_wafv2_web_acl.w", json!({"name": "w", "scope": "CLOUDFRONT"})),
+        inst(
+            "aws_wafv2_web_acl.w",
+            json!({"name": "w", "scope": "CLOUDFRONT"}),
+        ),
         inst(
             "aws_wafv2_web_acl_logging_configuration.l",
             json!({"resource_arn": "${aws_wafv2_web_acl.w.arn}",
@@ -427,7 +447,10 @@ fn waf_logging_configuration_is_joined() {
 fn secret_rotation_is_joined_and_absent_rotation_is_off() {
     let rs = normalize(&[
         inst("aws_secretsmanager_secret.db", json!({"name": "db"})),
-        inst("aws_secretsmanager_secret.api", json!({"name_prefix": "api-"})),
+        inst(
+            "aws_secretsmanager_secret.api",
+            json!({"name_prefix": "api-"}),
+        ),
         inst(
             "aws_secretsmanager_secret_rotation.db",
             json!({"secret_id": "${aws_secretsmanager_secret.db.id}",
@@ -435,11 +458,19 @@ fn secret_rotation_is_joined_and_absent_rotation_is_off() {
                    "rotation_rules": [{"automatically_after_days": 30}]}),
         ),
     ]);
-    let db = find(&rs, "aws.secretsmanager.secret", "aws_secretsmanager_secret.db");
+    let db = find(
+        &rs,
+        "aws.secretsmanager.secret",
+        "aws_secretsmanager_secret.db",
+    );
     assert_eq!(attr(db, "rotation_enabled"), &json!(true));
     assert_eq!(attr(db, "rotation_interval_days"), &json!(30));
     assert_eq!(attr(db, "rotation_schedule"), &Value::Null);
-    let api = find(&rs, "aws.secretsmanager.secret", "aws_secretsmanager_secret.api");
+    let api = find(
+        &rs,
+        "aws.secretsmanager.secret",
+        "aws_secretsmanager_secret.api",
+    );
     assert_eq!(attr(api, "rotation_enabled"), &json!(false));
     assert!(is_unknown(api, "name"));
 }
