@@ -32,7 +32,7 @@ exempt if {
 	input.route != "$connect"
 }
 
-deny contains {"message": sprintf("%s requires no authorization", [object.get(input, "route", "the operation")]), "path": "authorization_type"} if {
+deny contains {"message": sprintf("the operation %s requires no authorization", [object.get(input, "route", "")]), "path": "authorization_type"} if {
 	input.authorization_type == "NONE"
 	lib.known(input.api_type)
 	lib.known(input.route)

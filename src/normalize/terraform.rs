@@ -539,7 +539,15 @@ fn kms_keys(managed: &[&TfInstance]) -> Vec<Resource> {
                 boolean(v, "multi_region", Some(false)),
                 "multi_region",
             );
-            b.arg("policy", policy_document(v, "policy"), "policy");
+            // A plan marks an omitted `policy` "known after apply" (the provider computes the
+            // default key policy); the plan collector writes that bare marker only when the
+            // configuration has no expression naming a resource for it, which for a key policy
+            // means it was omitted. The default key policy trusts only the owning account.
+            let policy = match policy_document(v, "policy") {
+                p if unknown_reason(&p) == Some(crate::collect::plan::AFTER_APPLY) => Value::Null,
+                p => p,
+            };
+            b.arg("policy", policy, "policy");
             b.set("aliases", Value::Array(Vec::new()));
             b.arg("tags", tags(v), "tags");
             b
