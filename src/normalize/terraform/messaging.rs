@@ -61,6 +61,16 @@ fn topic(inst: &TfInstance) -> Builder {
     b
 }
 
+/// (target type, policy resource type, its target argument, kind, kind keys, builder).
+type Family = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    fn(&TfInstance) -> Builder,
+);
+
 fn policy_part(inst: &TfInstance) -> Vec<(&'static str, Value, &'static str)> {
     vec![("policy", policy_document(&inst.values, "policy"), "policy")]
 }
@@ -68,7 +78,7 @@ fn policy_part(inst: &TfInstance) -> Vec<(&'static str, Value, &'static str)> {
 /// Every queue and topic, with policies joined.
 pub(super) fn resources(managed: &[&TfInstance]) -> Vec<Resource> {
     let mut out = Vec::new();
-    let kinds: [(&str, &str, &str, &str, &[&str], fn(&TfInstance) -> Builder); 2] = [
+    let kinds: [Family; 2] = [
         (
             "aws_sqs_queue",
             "aws_sqs_queue_policy",
