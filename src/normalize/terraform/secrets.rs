@@ -132,7 +132,14 @@ pub(super) fn resources(managed: &[&TfInstance]) -> Vec<Resource> {
         kind: "aws.secretsmanager.secret",
         kind_keys: &SECRET_KEYS,
     };
-    let outside = attach(&join, managed, &targets, &mut builders, rotation_parts);
+    let mut outside = attach(&join, managed, &targets, &mut builders, rotation_parts);
+    // Rotation history is run-time state no IaC source has: null for a stand-in secret
+    // too, as for a declared one (the live collector fills it).
+    for b in &mut outside {
+        for key in ["last_rotated_at", "last_changed_at", "observed_at"] {
+            b.set(key, Value::Null);
+        }
+    }
     let certs = managed
         .iter()
         .filter(|i| i.resource_type == "aws_acm_certificate")

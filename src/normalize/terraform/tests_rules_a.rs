@@ -500,3 +500,24 @@ fn acm_certificate_types() {
     let private = find(&rs, "aws.acm.certificate", "aws_acm_certificate.private");
     assert_eq!(attr(private, "type"), &json!("PRIVATE"));
 }
+
+/// Corpus finding (terraform-aws-rds): a rotation for an RDS-managed secret stands in for a
+/// secret outside the configuration; its run-time history is null like any IaC secret's,
+/// not unknown, so the rule judges the rotation that is declared.
+#[test]
+fn rotation_of_an_outside_secret_has_no_runtime_history() {
+    let rs = normalize(&[inst(
+        "aws_secretsmanager_secret_rotation.this",
+        json!({"secret_id": "${aws_db_instance.this.master_user_secret[0].secret_arn}",
+               "rotation_rules": [{"schedule_expression": "rate(7 days)"}]}),
+    )]);
+    let s = find(
+        &rs,
+        "aws.secretsmanager.secret",
+        "aws_secretsmanager_secret_rotation.this",
+    );
+    assert_eq!(attr(s, "rotation_enabled"), &json!(true));
+    assert_eq!(attr(s, "rotation_schedule"), &json!("rate(7 days)"));
+    assert_eq!(attr(s, "last_rotated_at"), &Value::Null);
+    assert!(is_unknown(s, "kms_key_id"));
+}
