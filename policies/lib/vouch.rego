@@ -198,3 +198,90 @@ restricting_condition(s) if {
 		not internet_cidr(v)
 	}
 }
+
+# ---------------------------------------------------------------------------------------
+# Resource policies and scoping (rules-a: storage, keys, threat detection, edge, messaging).
+# ---------------------------------------------------------------------------------------
+
+# Like restricting_condition, with service-specific condition keys (lower case) that also
+# pin the caller, e.g. {"kms:calleraccount", "kms:viaservice"} for key policies.
+restricting_condition_with(s, extra) if restricting_condition(s)
+
+restricting_condition_with(s, extra) if {
+	is_object(s.Condition)
+	some op, conds in s.Condition
+	is_object(conds)
+	lop := lower(op)
+	not contains(lop, "not")
+	not endswith(lop, "ifexists")
+	lop != "null"
+	some key, values in conds
+	lower(key) in extra
+	every v in as_array(values) {
+		is_string(v)
+		not contains(v, "*")
+	}
+}
+
+# Statements of a resource policy `doc` that allow everyone with no restricting condition
+# (extra: service-specific restricting condition keys), as {"path", "statement"}; statements
+# holding an unknown value are left to public_statements_unknown.
+public_statements(doc, extra) := [st |
+	some st in statements(doc)
+	not contains_unknown(st.statement)
+	st.statement.Effect == "Allow"
+	public_principal(st.statement)
+	not restricting_condition_with(st.statement, extra)
+]
+
+# Statements of `doc` that could not be determined (and are not Deny statements).
+unknown_statements(doc) := [st |
+	some st in statements(doc)
+	contains_unknown(st.statement)
+	not st.statement.Effect == "Deny"
+]
+
+# True when a tag map holds tag key `k` with one of `values` (case-insensitive value match).
+tagged(tags, k, values) if {
+	is_object(tags)
+	is_string(tags[k])
+	some v in values
+	lower(tags[k]) == lower(v)
+}
+
+# True when IAM action pattern `pattern` (wildcards `*`, `?`) matches `action`, ignoring case.
+action_matches(pattern, action) if {
+	is_string(pattern)
+	p := lower(pattern)
+	regex.match(concat("", ["^", replace(replace(p, "*", ".*"), "?", "."), "$"]), lower(action))
+}
+
+# True when statement s allows `action` through Action, or through NotAction that leaves it out.
+allows_action(s, action) if {
+	some p in as_array(s.Action)
+	action_matches(p, action)
+}
+
+allows_action(s, action) if {
+	has_key(s, "NotAction")
+	not has_key(s, "Action")
+	every p in as_array(s.NotAction) {
+		not action_matches(p, action)
+	}
+}
+
+# The status of GuardDuty feature `name` in a detector's features list: the status string,
+# the unknown marker, or "ABSENT" when the list is known and does not name the feature.
+feature_status(features, name) := f.status if {
+	is_array(features)
+	some f in features
+	f.name == name
+}
+
+feature_status(features, name) := "ABSENT" if {
+	is_array(features)
+	not contains_unknown(features)
+	every f in features {
+		f.name != name
+	}
+}

@@ -22,6 +22,9 @@
 //! SAM resources map to `aws.lambda.function`, `aws.apigateway.rest_api` and
 //! `aws.dynamodb.table` with a few attributes; those kinds have no schema yet.
 
+mod edge;
+mod rules_a;
+
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
@@ -79,6 +82,11 @@ impl<'a> Template<'a> {
         out.extend(self.security_groups());
         out.extend(self.kms_keys());
         out.extend(self.iam_policies());
+        out.extend(rules_a::messaging(self));
+        out.extend(rules_a::efs(self));
+        out.extend(rules_a::secrets(self));
+        out.extend(rules_a::threat(self));
+        out.extend(edge::resources(self));
         for r in self.all {
             if let Some(b) = simple(r) {
                 out.push(b.build());

@@ -16,11 +16,19 @@
 //!   (e.g. `enable_key_rotation` → `false`), so attributes mean the same for every source;
 //! - output is sorted by (address, kind).
 
+mod edge;
+mod efs;
+mod joins;
+mod messaging;
 mod refs;
 mod s3;
+mod secrets;
 mod sg;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_rules_a;
+mod threat;
 
 use std::collections::BTreeMap;
 
@@ -45,7 +53,15 @@ pub fn normalize(instances: &[TfInstance]) -> Vec<Resource> {
     out.extend(s3::buckets(&managed));
     out.extend(sg::groups(&managed));
     out.extend(kms_keys(&managed));
+    out.extend(messaging::resources(&managed));
+    out.extend(efs::file_systems(&managed));
+    out.extend(edge::resources(&managed));
+    out.extend(secrets::resources(&managed));
+    out.extend(threat::hubs(&managed));
+    out.extend(threat::inspector(&managed));
+    out.extend(threat::macie(&managed));
     out.extend(managed.iter().filter_map(|inst| simple(inst)));
+    threat::join_detector_features(&managed, &mut out);
     out.sort_by(|a, b| (&a.address, &a.kind).cmp(&(&b.address, &b.kind)));
     out
 }
@@ -523,7 +539,15 @@ fn kms_keys(managed: &[&TfInstance]) -> Vec<Resource> {
                 boolean(v, "multi_region", Some(false)),
                 "multi_region",
             );
-            b.arg("policy", policy_document(v, "policy"), "policy");
+            // A plan marks an omitted `policy` "known after apply" (the provider computes the
+            // default key policy); the plan collector writes that bare marker only when the
+            // configuration has no expression naming a resource for it, which for a key policy
+            // means it was omitted. The default key policy trusts only the owning account.
+            let policy = match policy_document(v, "policy") {
+                p if unknown_reason(&p) == Some(crate::collect::plan::AFTER_APPLY) => Value::Null,
+                p => p,
+            };
+            b.arg("policy", policy, "policy");
             b.set("aliases", Value::Array(Vec::new()));
             b.arg("tags", tags(v), "tags");
             b
