@@ -16,11 +16,16 @@
 //!   (e.g. `enable_key_rotation` → `false`), so attributes mean the same for every source;
 //! - output is sorted by (address, kind).
 
+mod compute;
+mod logging;
+mod network;
 mod refs;
 mod s3;
 mod sg;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_b;
 
 use std::collections::BTreeMap;
 
@@ -46,6 +51,10 @@ pub fn normalize(instances: &[TfInstance]) -> Vec<Resource> {
     out.extend(sg::groups(&managed));
     out.extend(kms_keys(&managed));
     out.extend(managed.iter().filter_map(|inst| simple(inst)));
+    out.extend(logging::resources(&managed));
+    out.extend(network::resources(&managed));
+    out.extend(compute::resources(&managed));
+    logging::attach_trail_buckets(&managed, &mut out);
     out.sort_by(|a, b| (&a.address, &a.kind).cmp(&(&b.address, &b.kind)));
     out
 }
