@@ -283,6 +283,8 @@ fn lambda_functions(managed: &[&TfInstance]) -> Vec<Resource> {
                 },
             };
             b.arg("environment_variables", env, "environment");
+            b.arg("kms_key_arn", string(v, "kms_key_arn"), "kms_key_arn");
+            b.arg("role", string(v, "role"), "role");
             b.arg("tags", tags(v), "tags");
             (b, FnParts::default())
         })
@@ -352,6 +354,8 @@ fn lambda_functions(managed: &[&TfInstance]) -> Vec<Resource> {
                         "runtime",
                         "package_type",
                         "environment_variables",
+                        "kms_key_arn",
+                        "role",
                         "tags",
                     ] {
                         b.set(k, outside.clone());
