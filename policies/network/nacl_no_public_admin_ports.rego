@@ -47,9 +47,17 @@ shadowed(i, list, port) if {
 	d.rule_number < ingress[i].rule_number
 }
 
+# An entry that could not be determined may be a lower-numbered deny (e.g. the other entries
+# of an ACL outside the scanned configuration): then the allow is not known to apply.
+maybe_shadowed if {
+	some d in ingress
+	lib.contains_unknown(d)
+}
+
 deny contains {"message": sprintf("ingress entry %v allows %s to port %d", [ingress[i].rule_number, ingress[i][list], port]), "path": sprintf("ingress.%d", [i])} if {
 	some [i, list, port] in open
 	not shadowed(i, list, port)
+	not maybe_shadowed
 }
 
 unknown contains {"message": "network acl entries could not be determined", "path": "ingress"} if {

@@ -13,7 +13,7 @@ metadata := {
 	"description": "The default security group of each VPC (the group named \"default\"; Terraform aws_default_security_group) has no inbound and no outbound rules, so resources must use purpose-built groups. Other groups are not judged.",
 	"severity": "medium",
 	"kinds": ["aws.ec2.security_group"],
-	"inputs": ["name", "ingress", "egress"],
+	"inputs": ["ingress", "egress"],
 	"remediation": "Manage the default group with an aws_default_security_group resource that declares no ingress and no egress blocks (that removes every rule), and move resources to dedicated groups.",
 	"status": "stable",
 	"parameters": {},
@@ -44,8 +44,12 @@ unknown contains {"message": sprintf("the default security group may have %s rul
 	lib.is_unknown(r)
 }
 
+# A declared group whose name is generated or unknown is not a default group (AWS refuses the
+# name "default"); only a group outside the scanned configuration, seen through rules added
+# to it, may be one.
 unknown contains {"message": "whether this is a default security group could not be determined", "path": "name"} if {
-	lib.not_determined(input, "name")
+	lib.is_unknown(input.name)
+	contains(input.name.__unknown__, "not part of the scanned configuration")
 	some dir in ["ingress", "egress"]
 	is_array(input[dir])
 	count(input[dir]) > 0
