@@ -284,4 +284,59 @@ feature_status(features, name) := "ABSENT" if {
 	every f in features {
 		f.name != name
 	}
+# Logging, network and compute rules (rules-b). Added helpers only; nothing above changes.
+# ---------------------------------------------------------------------------------------
+
+# A CloudWatch Logs filter pattern without whitespace and quotes, so that
+# `{ ($.eventName = "CreateTrail") }` and `{($.eventName=CreateTrail)}` compare equal.
+compact_filter_pattern(p) := replace(replace(replace(replace(p, " ", ""), "\"", ""), "\t", ""), "\n", "")
+
+# True when an aws.account has an effective metric alarm (its filter reads the log group of a
+# logging multi-region trail and an alarm notifies a subscribed SNS topic) whose filter
+# pattern contains every token (tokens are written compact, see compact_filter_pattern).
+alarm_covers(account, tokens) if {
+	is_array(account.metric_alarms)
+	some a in account.metric_alarms
+	is_object(a)
+	a.log_group_receives_trail == true
+	a.notifies_subscriber == true
+	is_string(a.filter_pattern)
+	p := compact_filter_pattern(a.filter_pattern)
+	every t in tokens {
+		contains(p, t)
+	}
+}
+
+# Monitoring findings for an aws.account: one deny per category (name → tokens) no effective
+# alarm covers; unknown instead when a metric alarm entry that could cover it is unknown.
+alarm_deny(account, categories) := {{"message": sprintf("no metric filter and alarm notifies on %s", [name]), "path": "metric_alarms"} |
+	is_array(account.metric_alarms)
+	not contains_unknown(account.metric_alarms)
+	some name, tokens in categories
+	not alarm_covers(account, tokens)
+}
+
+alarm_unknown(account, categories) := {{"message": sprintf("whether an alarm notifies on %s could not be determined", [name]), "path": "metric_alarms"} |
+	is_array(account.metric_alarms)
+	contains_unknown(account.metric_alarms)
+	some name, tokens in categories
+	not alarm_covers(account, tokens)
+} | unknown_keys(account, ["metric_alarms"])
+
+# Same as internet_cidr, for a single optional CIDR value (null and unknown are not).
+internet_cidr_value(c) if {
+	is_string(c)
+	internet_cidr(c)
+}
+
+# True when a network ACL entry covers `port` (protocol "-1" covers every port; 6 and 17 are
+# written tcp and udp by adapters).
+nacl_entry_covers_port(e, port) if e.protocol == "-1"
+
+nacl_entry_covers_port(e, port) if {
+	e.protocol in {"tcp", "udp"}
+	is_number(e.from_port)
+	is_number(e.to_port)
+	e.from_port <= port
+	port <= e.to_port
 }

@@ -92,7 +92,44 @@ impl<'a> Template<'a> {
                 out.push(b.build());
             }
         }
+        self.attach_trail_buckets(&mut out);
         out
+    }
+
+    /// Sets every trail's `log_bucket` to the normalized attributes of the bucket named by
+    /// its `S3BucketName` (see the Terraform adapter's `logging` module for why the join
+    /// lives here); unknown when the bucket is not in the template.
+    fn attach_trail_buckets(&self, out: &mut [Resource]) {
+        let buckets = self.of_type("AWS::S3::Bucket");
+        for trail in self.of_type("AWS::CloudTrail::Trail") {
+            let value =
+                match Self::target(trail.properties.get("S3BucketName"), &buckets, "BucketName") {
+                    Target::One(i) => buckets
+                        .get(i)
+                        .and_then(|b| {
+                            out.iter()
+                                .find(|r| r.kind == "aws.s3.bucket" && r.address == b.address)
+                        })
+                        .map_or_else(
+                            || unknown("the trail's bucket was not normalized"),
+                            |r| r.attributes.clone(),
+                        ),
+                    Target::Outside => {
+                        unknown("the trail's log bucket is not part of the template")
+                    }
+                    Target::Unknown(reason) => {
+                        unknown(format!("the trail's log bucket is not known: {reason}"))
+                    }
+                };
+            if let Some(r) = out
+                .iter_mut()
+                .find(|r| r.kind == "aws.cloudtrail.trail" && r.address == trail.address)
+            {
+                if let Value::Object(map) = &mut r.attributes {
+                    map.insert("log_bucket".to_owned(), value);
+                }
+            }
+        }
     }
 
     /// Resolves a join argument against `targets` by reference or by the literal value of
@@ -619,6 +656,7 @@ fn simple(r: &CfnResource) -> Option<Builder> {
             b.arg("kms_key_arn", string(p, "KmsKeyArn"), "KmsKeyArn");
             b.arg("role", string(p, "Role"), "Role");
             b.arg("tags", plain_tags(p), "Tags");
+            sam_function_extras(&mut b, p);
             b
         }
         "AWS::Serverless::Api" => {
@@ -642,6 +680,48 @@ fn simple(r: &CfnResource) -> Option<Builder> {
         _ => return None,
     };
     Some(b)
+}
+
+/// The `aws.lambda.function` attributes of a SAM function beyond its basic properties.
+fn sam_function_extras(b: &mut Builder, p: &Value) {
+    let package = match enum_str(p, "PackageType") {
+        Value::Null => Value::String("Zip".into()),
+        other => other,
+    };
+    b.arg("package_type", package, "PackageType");
+    let env = match p.get("Environment").and_then(|e| e.get("Variables")) {
+        None | Some(Value::Null) => Value::Null,
+        Some(v) if unknown_reason(v).is_some() => v.clone(),
+        Some(Value::Object(m)) if m.is_empty() => Value::Null,
+        Some(Value::Object(m)) => Value::Object(
+            m.iter()
+                .map(|(k, v)| {
+                    let v = match v {
+                        Value::String(_) => v.clone(),
+                        _ if unknown_reason(v).is_some() => v.clone(),
+                        Value::Number(n) => Value::String(n.to_string()),
+                        Value::Bool(x) => Value::String(x.to_string()),
+                        other => unknown(format!("`{k}` is not a string: {other}")),
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+        ),
+        Some(other) => unknown(format!("Environment.Variables is not a map: {other}")),
+    };
+    b.arg("environment_variables", env, "Environment");
+    // SAM events create permissions for their service principals; they are not modelled.
+    let policy = match p.get("Events") {
+        None | Some(Value::Null) => Value::Null,
+        Some(_) => unknown("the permissions SAM generates from Events are not modelled"),
+    };
+    b.arg("policy", policy, "Events");
+    let url = match p.get("FunctionUrlConfig") {
+        None | Some(Value::Null) => Value::Null,
+        Some(c) if unknown_reason(c).is_some() => c.clone(),
+        Some(c) => obj([("authorization_type", enum_str(c, "AuthType"))]),
+    };
+    b.arg("function_url", url, "FunctionUrlConfig");
 }
 
 fn bucket(r: &CfnResource) -> Builder {

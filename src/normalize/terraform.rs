@@ -20,6 +20,9 @@ mod edge;
 mod efs;
 mod joins;
 mod messaging;
+mod compute;
+mod logging;
+mod network;
 mod refs;
 mod s3;
 mod secrets;
@@ -29,6 +32,7 @@ mod tests;
 #[cfg(test)]
 mod tests_rules_a;
 mod threat;
+mod tests_b;
 
 use std::collections::BTreeMap;
 
@@ -62,6 +66,10 @@ pub fn normalize(instances: &[TfInstance]) -> Vec<Resource> {
     out.extend(threat::macie(&managed));
     out.extend(managed.iter().filter_map(|inst| simple(inst)));
     threat::join_detector_features(&managed, &mut out);
+    out.extend(logging::resources(&managed));
+    out.extend(network::resources(&managed));
+    out.extend(compute::resources(&managed));
+    logging::attach_trail_buckets(&managed, &mut out);
     out.sort_by(|a, b| (&a.address, &a.kind).cmp(&(&b.address, &b.kind)));
     out
 }

@@ -239,23 +239,31 @@ impl Lists {
     }
 }
 
+/// Group types: `aws_default_security_group` adopts a VPC's default group and replaces its
+/// rules with the declared ones.
+const SG_TYPES: [&str; 2] = ["aws_security_group", "aws_default_security_group"];
+
 pub(super) fn groups(managed: &[&TfInstance]) -> Vec<Resource> {
     let targets: Vec<&TfInstance> = managed
         .iter()
         .copied()
-        .filter(|i| i.resource_type == "aws_security_group")
+        .filter(|i| SG_TYPES.contains(&i.resource_type.as_str()))
         .collect();
     let mut builders = Vec::new();
     let mut lists = Vec::new();
     for inst in &targets {
         let v = &inst.values;
         let mut b = Builder::new("aws.ec2.security_group", inst);
+        // The VPC's default group is named "default" (AWS refuses that name for others).
+        let default = inst.resource_type == "aws_default_security_group";
         let name = match arg(v, "name") {
+            _ if default => Value::String("default".into()),
             Arg::Absent => unknown("group name is generated at apply time"),
             _ => string(v, "name"),
         };
         b.arg("name", name, "name");
         let description = match arg(v, "description") {
+            _ if default => Value::String("default VPC security group".into()),
             Arg::Absent => Value::String("Managed by Terraform".into()),
             _ => string(v, "description"),
         };
@@ -291,7 +299,7 @@ pub(super) fn groups(managed: &[&TfInstance]) -> Vec<Resource> {
             "security_group_id",
             inst,
             &targets,
-            &["aws_security_group"],
+            &SG_TYPES,
             None,
         );
         let marker_dirs: Vec<Dir> = match &rules {
