@@ -16,11 +16,15 @@
 //!   (e.g. `enable_key_rotation` → `false`), so attributes mean the same for every source;
 //! - output is sorted by (address, kind).
 
+mod datastores;
+mod identity;
 mod refs;
 mod s3;
 mod sg;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_datastores_identity;
 
 use std::collections::BTreeMap;
 
@@ -46,6 +50,9 @@ pub fn normalize(instances: &[TfInstance]) -> Vec<Resource> {
     out.extend(sg::groups(&managed));
     out.extend(kms_keys(&managed));
     out.extend(managed.iter().filter_map(|inst| simple(inst)));
+    out.extend(datastores::resources(&managed));
+    out.extend(identity::resources(&managed));
+    datastores::enrich_rds(&managed, &mut out);
     out.sort_by(|a, b| (&a.address, &a.kind).cmp(&(&b.address, &b.kind)));
     out
 }

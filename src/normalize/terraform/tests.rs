@@ -9,7 +9,7 @@ use super::normalize;
 use crate::collect::terraform::{Mode, TfInstance};
 use crate::model::{first_unknown, lookup, unknown, Resource};
 
-fn inst(address: &str, values: Value) -> TfInstance {
+pub(super) fn inst(address: &str, values: Value) -> TfInstance {
     let (chain, local) = split_address(address);
     let mut parts = local.splitn(2, '.');
     let rtype = parts.next().unwrap().to_owned();
@@ -57,7 +57,7 @@ fn with_lines(
     i
 }
 
-fn find<'a>(rs: &'a [Resource], address: &str) -> &'a Resource {
+pub(super) fn find<'a>(rs: &'a [Resource], address: &str) -> &'a Resource {
     rs.iter().find(|r| r.address == address).unwrap_or_else(|| {
         panic!(
             "no resource {address} in {:#?}",
@@ -66,14 +66,14 @@ fn find<'a>(rs: &'a [Resource], address: &str) -> &'a Resource {
     })
 }
 
-fn attr<'a>(r: &'a Resource, path: &str) -> &'a Value {
+pub(super) fn attr<'a>(r: &'a Resource, path: &str) -> &'a Value {
     lookup(&r.attributes, path)
         .ok()
         .flatten()
         .unwrap_or(&Value::Null)
 }
 
-fn is_unknown(r: &Resource, path: &str) -> bool {
+pub(super) fn is_unknown(r: &Resource, path: &str) -> bool {
     lookup(&r.attributes, path).is_err()
 }
 
@@ -803,7 +803,7 @@ fn check(root: &Value, schema: &Value, v: &Value, path: &str) -> Result<(), Stri
     Ok(())
 }
 
-fn validate_against_schema(r: &Resource) {
+pub(super) fn validate_against_schema(r: &Resource) {
     let text =
         crate::model::kinds::schema(&r.kind).unwrap_or_else(|| panic!("no schema for {}", r.kind));
     let root: Value = serde_json::from_str(text).unwrap();
