@@ -2,7 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use vouch::engine::{testing, PolicySet};
+use vouch::engine::{testing, PolicySet, Status};
 
 fn builtin() -> PolicySet {
     PolicySet::load(&[], &Default::default()).expect("built-in policies load and validate")
@@ -29,6 +29,25 @@ fn every_builtin_rule_passes_its_test_cases() {
         cases >= 2 * policies.rules.len(),
         "every rule has pass and fail cases"
     );
+}
+
+/// House conventions the runner does not enforce for custom rules: built-in rules also have
+/// an `unknown` case, and their messages start lowercase with no trailing period.
+#[test]
+fn builtin_rules_follow_the_message_and_unknown_conventions() {
+    let mut problems = Vec::new();
+    for report in testing::run(&builtin()) {
+        if !report.cases.iter().any(|c| c.expected == Status::Unknown) {
+            problems.push(format!("{}: no case expects `unknown`", report.rule_id));
+        }
+        for case in report.cases.iter().filter(|c| c.actual != Status::Pass) {
+            let m = &case.message;
+            if m.starts_with(|c: char| c.is_uppercase()) || m.ends_with('.') {
+                problems.push(format!("{} / {}: message `{m}`", case.rule_id, case.case));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 /// The sorted list of rule IDs is snapshotted so every added or removed rule shows in review.

@@ -2,4 +2,6 @@
 //! A collector never decides compliance; adapters in [`crate::normalize`] turn its output
 //! into the normalized model.
 
+pub mod cloudformation;
+pub mod plan;
 pub mod terraform;

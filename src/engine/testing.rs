@@ -43,6 +43,8 @@ pub struct CaseResult {
     pub case: String,
     pub expected: Status,
     pub actual: Status,
+    /// The outcome's message.
+    pub message: String,
     /// Why it failed, when it failed.
     pub failure: Option<String>,
 }
@@ -146,6 +148,7 @@ fn run_rule(policies: &PolicySet, rule: &Rule) -> RuleReport {
             case: case.name,
             expected: case.expect,
             actual: outcome.status,
+            message: outcome.message,
             failure,
         });
     }

@@ -10,13 +10,21 @@
 //! Terraform interpolation string `"${aws_kms_key.k.arn}"` (known to be set, value known
 //! only after apply), which is also what joins resolve against.
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
+mod discover;
+mod eval;
+mod functions;
+mod module;
+mod parse;
+mod value;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::model::{Diagnostic, Input};
+use crate::model::{first_unknown, Diagnostic, DiagnosticLevel, Input};
 
 /// Whether a block is a managed `resource` or a `data` source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -75,7 +83,201 @@ pub struct Output {
 /// Never panics and never stops at the first bad file: a malformed file becomes an `error`
 /// diagnostic with `path:line:col`, and everything else is still loaded.
 pub fn load(paths: &[PathBuf], options: &Options) -> Output {
-    // Work in progress on branch `terraform`: discovery and evaluation land there.
-    let _ = (paths, options);
-    Output::default()
+    let owned_paths = paths.to_vec();
+    let owned_options = options.clone();
+    // Evaluation recurses through references and modules; a large dedicated stack plus the
+    // depth limits in `eval`/`module` keep adversarial input from overflowing it.
+    let spawned = std::thread::Builder::new()
+        .name("vouch-terraform".to_owned())
+        .stack_size(256 * 1024 * 1024)
+        .spawn(move || load_inner(&owned_paths, &owned_options));
+    match spawned {
+        Ok(handle) => handle.join().unwrap_or_else(|_| Output {
+            diagnostics: vec![Diagnostic {
+                level: DiagnosticLevel::Error,
+                code: "internal-error".to_owned(),
+                file: None,
+                line: None,
+                column: None,
+                message: "the Terraform loader failed unexpectedly; results are incomplete".to_owned(),
+            }],
+            ..Output::default()
+        }),
+        Err(_) => load_inner(paths, options),
+    }
+}
+
+fn load_inner(paths: &[PathBuf], options: &Options) -> Output {
+    let found = discover::discover(paths);
+    let allowed_roots: Vec<PathBuf> = paths
+        .iter()
+        .filter_map(|p| {
+            let dir = if p.is_file() { p.parent().map(Path::to_path_buf) } else { Some(p.clone()) };
+            dir.map(|d| if d.as_os_str().is_empty() { PathBuf::from(".") } else { d })
+        })
+        .filter_map(|d| std::fs::canonicalize(d).ok())
+        .collect();
+    let files = found
+        .modules
+        .iter()
+        .map(|(dir, m)| (dir.clone(), m.files.clone()))
+        .collect();
+    let loader = module::Loader::new(options.clone(), allowed_roots, files);
+    loader.diagnostics.borrow_mut().extend(found.diagnostics);
+
+    // Load every discovered module in display order, then pick the roots.
+    let mut order: Vec<(&PathBuf, &discover::FoundModule)> = found.modules.iter().collect();
+    order.sort_by(|a, b| a.1.display_dir.cmp(&b.1.display_dir));
+    let defs: Vec<Rc<module::ModuleDef>> = order
+        .iter()
+        .map(|(dir, m)| loader.module_def(dir, &m.display_dir))
+        .collect();
+    let called: BTreeSet<PathBuf> = defs
+        .iter()
+        .flat_map(|d| d.local_targets.iter().filter(|t| **t != d.dir).cloned())
+        .collect();
+    let mut roots: Vec<Rc<module::ModuleDef>> =
+        defs.iter().filter(|d| !called.contains(&d.dir)).cloned().collect();
+    // Modules that only call each other (a cycle with no outside caller) are evaluated as
+    // roots too, so the cycle is reported instead of silently skipped.
+    let mut reached = BTreeSet::new();
+    let mark = |start: &PathBuf, reached: &mut BTreeSet<PathBuf>| {
+        let mut todo = vec![start.clone()];
+        while let Some(d) = todo.pop() {
+            if reached.insert(d.clone()) {
+                if let Some(def) = defs.iter().find(|x| x.dir == d) {
+                    todo.extend(def.local_targets.iter().cloned());
+                }
+            }
+        }
+    };
+    for r in &roots {
+        mark(&r.dir, &mut reached);
+    }
+    for d in &defs {
+        if !reached.contains(&d.dir) {
+            mark(&d.dir, &mut reached);
+            roots.push(Rc::clone(d));
+        }
+    }
+
+    for def in roots {
+        let ctx = Rc::new(loader.root_ctx(&def));
+        let vars = root_variables(&loader, &def, &ctx);
+        let scope = module::Scope::new(
+            &loader,
+            Rc::clone(&def),
+            ctx,
+            Vec::new(),
+            Vec::new(),
+            vec![def.dir.clone()],
+            vars,
+        );
+        scope.emit();
+    }
+
+    let mut instances = loader.instances.take();
+    instances.sort_by(|a, b| {
+        (&a.file, a.start_line, &a.address).cmp(&(&b.file, b.start_line, &b.address))
+    });
+    instances.dedup_by(|a, b| a.address == b.address && a.file == b.file);
+    let mut inputs = loader.inputs.take();
+    inputs.sort();
+    inputs.dedup();
+    let mut diagnostics = loader.diagnostics.take();
+    diagnostics.sort();
+    diagnostics.dedup();
+    Output {
+        instances,
+        inputs,
+        diagnostics,
+    }
+}
+
+/// Values of a root module's variables: `terraform.tfvars`, `terraform.tfvars.json`,
+/// `*.auto.tfvars[.json]` in lexical order, then `--var-file`s, then `--var`s.
+fn root_variables(
+    loader: &module::Loader,
+    def: &module::ModuleDef,
+    ctx: &Rc<module::RootCtx>,
+) -> BTreeMap<String, Value> {
+    // Variable files cannot reference anything: evaluate them in an empty module.
+    let empty = module::Scope::new(
+        loader,
+        Rc::new(module::ModuleDef::default()),
+        Rc::clone(ctx),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        BTreeMap::new(),
+    );
+    let env = module::Env::new();
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    for name in ["terraform.tfvars", "terraform.tfvars.json"] {
+        let p = def.dir.join(name);
+        if p.is_file() {
+            files.push((p, discover::display_join(&def.display, name)));
+        }
+    }
+    let mut auto: Vec<String> = std::fs::read_dir(&def.dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json"))
+                .collect()
+        })
+        .unwrap_or_default();
+    auto.sort();
+    for name in auto {
+        files.push((def.dir.join(&name), discover::display_join(&def.display, &name)));
+    }
+    for p in &loader.options.var_files {
+        files.push((p.clone(), discover::display_path(p)));
+    }
+    let mut vars = BTreeMap::new();
+    for (path, display) in files {
+        let text = match loader.read_text(&path, &display) {
+            Ok(t) => t,
+            Err(msg) => {
+                loader.diag(DiagnosticLevel::Error, "read-error", Some(&display), None, msg);
+                continue;
+            }
+        };
+        if display.ends_with(".json") {
+            match serde_json::from_str::<Value>(&text) {
+                Ok(Value::Object(m)) => vars.extend(m),
+                Ok(_) => loader.diag(
+                    DiagnosticLevel::Error,
+                    "parse-error",
+                    Some(&display),
+                    Some(1),
+                    "variable file must hold a JSON object".to_owned(),
+                ),
+                Err(e) => loader.diagnostics.borrow_mut().push(parse::parse_error(
+                    &display,
+                    u32::try_from(e.line()).unwrap_or(0),
+                    u32::try_from(e.column()).unwrap_or(0),
+                    e.to_string(),
+                )),
+            }
+        } else {
+            match parse::parse_hcl(&display, &text) {
+                Ok(body) => {
+                    for attr in &body.attrs {
+                        vars.insert(attr.name.clone(), empty.eval(&attr.expr, &env));
+                    }
+                }
+                Err(d) => loader.diagnostics.borrow_mut().push(d),
+            }
+        }
+    }
+    for (name, raw) in &loader.options.vars {
+        // Like Terraform: an HCL expression when it is one, else the literal string.
+        let v = parse::parse_expression(raw)
+            .map(|e| empty.eval(&e, &env))
+            .filter(|v| first_unknown(v).is_none())
+            .unwrap_or_else(|| Value::String(raw.clone()));
+        vars.insert(name.clone(), v);
+    }
+    vars
 }

@@ -1,0 +1,668 @@
+//! Expression evaluation over hcl-edit's AST: literals, templates (with `%{if}`/`%{for}`),
+//! operators, conditionals, `for` expressions, splats, traversals and references
+//! (`var.`, `local.`, `module.`, `data.`, resources, `path.`, `terraform.workspace`).
+//!
+//! Unknown propagates: an operation on an unknown is unknown (with the first reason), a
+//! conditional with an unknown condition is unknown. Recursion is bounded by
+//! [`MAX_EVAL_DEPTH`]: deeper input yields an unknown and a diagnostic, never a stack overflow.
+
+use hcl_edit::expr::{
+    BinaryOperator, Expression, ForExpr, ObjectKey, TraversalOperator, UnaryOperator,
+};
+use hcl_edit::template::{Directive, Element, Template};
+use serde_json::{Map, Value};
+
+use super::functions;
+use super::module::{Env, Expansion, InstEval, Scope};
+use super::value::{self, as_f64, error, is_placeholder, is_unknown, num, to_bool, unk};
+use crate::model::{first_unknown, DiagnosticLevel};
+
+/// Deepest evaluation nesting (expressions plus references followed).
+pub const MAX_EVAL_DEPTH: u32 = 400;
+
+type Ops = [hcl_edit::Decorated<TraversalOperator>];
+
+impl Scope<'_> {
+    /// Evaluates an expression.
+    pub fn eval(&self, e: &Expression, env: &Env) -> Value {
+        let depth = self.loader.depth.get();
+        if depth >= MAX_EVAL_DEPTH {
+            self.loader.diag(
+                DiagnosticLevel::Error,
+                "eval-depth",
+                Some(&self.def.display),
+                None,
+                format!("expression or reference chain nested deeper than {MAX_EVAL_DEPTH}"),
+            );
+            return unk("expression is nested too deeply to evaluate");
+        }
+        self.loader.depth.set(depth + 1);
+        let v = self.eval_inner(e, env);
+        self.loader.depth.set(depth);
+        v
+    }
+
+    fn eval_inner(&self, e: &Expression, env: &Env) -> Value {
+        match e {
+            Expression::Null(_) => Value::Null,
+            Expression::Bool(b) => Value::Bool(*b.value()),
+            Expression::Number(n) => {
+                let n = n.value();
+                if let Some(i) = n.as_i64() {
+                    Value::from(i)
+                } else if let Some(u) = n.as_u64() {
+                    Value::from(u)
+                } else {
+                    n.as_f64().map_or(Value::Null, num)
+                }
+            }
+            Expression::String(s) => Value::String(s.value().clone()),
+            Expression::Array(a) => Value::Array(a.iter().map(|x| self.eval(x, env)).collect()),
+            Expression::Object(o) => {
+                let mut map = Map::new();
+                for (k, v) in o.iter() {
+                    let key = match k {
+                        ObjectKey::Ident(id) => id.as_str().to_owned(),
+                        ObjectKey::Expression(ke) => {
+                            // A bare name in parentheses-less key position is a literal key.
+                            let kv = match ke {
+                                Expression::Variable(id) => Value::String(id.as_str().to_owned()),
+                                other => self.eval(other, env),
+                            };
+                            if is_unknown(&kv) {
+                                return kv;
+                            }
+                            match value::to_str(&kv) {
+                                Some(s) => s,
+                                None => return error(format!("object key must be a string, not {}", value::type_name(&kv))),
+                            }
+                        }
+                    };
+                    map.insert(key, self.eval(v.expr(), env));
+                }
+                Value::Object(map)
+            }
+            Expression::StringTemplate(t) => self.eval_template(t, env),
+            Expression::HeredocTemplate(h) => self.eval_template(&h.template, env),
+            Expression::Parenthesis(p) => self.eval(p.inner(), env),
+            Expression::Variable(v) => self.resolve_root(v.as_str(), &[], env),
+            Expression::Conditional(c) => {
+                let cond = self.eval(&c.cond_expr, env);
+                if let Some(r) = first_unknown(&cond) {
+                    return unk(r);
+                }
+                match to_bool(&cond) {
+                    Some(true) => self.eval(&c.true_expr, env),
+                    Some(false) => self.eval(&c.false_expr, env),
+                    None => match &cond {
+                        Value::String(s) if is_placeholder(s) => value::after_apply(s),
+                        _ => error(format!("condition is a {}, not a bool", value::type_name(&cond))),
+                    },
+                }
+            }
+            Expression::FuncCall(f) => {
+                let args: Vec<&Expression> = f.args.iter().collect();
+                let name = if f.name.is_namespaced() {
+                    let ns: Vec<&str> = f.name.namespace.iter().map(|i| i.as_str()).collect();
+                    format!("{}::{}", ns.join("::"), f.name.name.as_str())
+                } else {
+                    f.name.name.as_str().to_owned()
+                };
+                functions::call(self, &name, &args, f.args.expand_final(), env)
+            }
+            Expression::Traversal(t) => match &t.expr {
+                Expression::Variable(v) => self.resolve_root(v.as_str(), &t.operators, env),
+                other => {
+                    let base = self.eval(other, env);
+                    self.apply_ops(base, &t.operators, env)
+                }
+            },
+            Expression::UnaryOp(u) => {
+                let v = self.eval(&u.expr, env);
+                if is_unknown(&v) {
+                    return v;
+                }
+                match u.operator.value() {
+                    UnaryOperator::Not => match to_bool(&v) {
+                        Some(b) => Value::Bool(!b),
+                        None => error("! needs a bool"),
+                    },
+                    UnaryOperator::Neg => match as_f64(&v) {
+                        Some(f) => num(-f),
+                        None => error("- needs a number"),
+                    },
+                }
+            }
+            Expression::BinaryOp(b) => {
+                let lhs = self.eval(&b.lhs_expr, env);
+                let op = *b.operator.value();
+                // `false && x` and `true || x` are decided without x (cty short-circuits unknowns).
+                match (op, to_bool(&lhs)) {
+                    (BinaryOperator::And, Some(false)) => return Value::Bool(false),
+                    (BinaryOperator::Or, Some(true)) => return Value::Bool(true),
+                    _ => {}
+                }
+                let rhs = self.eval(&b.rhs_expr, env);
+                binary(op, &lhs, &rhs)
+            }
+            Expression::ForExpr(f) => self.eval_for(f, env),
+        }
+    }
+
+    /// Evaluates a template; a template that is exactly one interpolation yields the
+    /// interpolated value itself (not its string form), as in HCL.
+    pub fn eval_template(&self, t: &Template, env: &Env) -> Value {
+        if let Some(Element::Interpolation(i)) = t.as_single_element() {
+            return self.eval(&i.expr, env);
+        }
+        let mut out = String::new();
+        match self.render_template(t, env, &mut out) {
+            Ok(()) => Value::String(out),
+            Err(u) => u,
+        }
+    }
+
+    fn render_template(&self, t: &Template, env: &Env, out: &mut String) -> Result<(), Value> {
+        for el in t.iter() {
+            match el {
+                Element::Literal(s) => out.push_str(s.value()),
+                Element::Interpolation(i) => {
+                    let v = self.eval(&i.expr, env);
+                    if let Some(r) = first_unknown(&v) {
+                        return Err(unk(r));
+                    }
+                    match value::to_str(&v) {
+                        Some(s) => out.push_str(&s),
+                        None => {
+                            return Err(error(format!(
+                                "cannot interpolate a {} into a string",
+                                value::type_name(&v)
+                            )))
+                        }
+                    }
+                }
+                Element::Directive(d) => match d.as_ref() {
+                    Directive::If(ifd) => {
+                        let cond = self.eval(&ifd.if_expr.cond_expr, env);
+                        if let Some(r) = first_unknown(&cond) {
+                            return Err(unk(r));
+                        }
+                        match to_bool(&cond) {
+                            Some(true) => self.render_template(&ifd.if_expr.template, env, out)?,
+                            Some(false) => {
+                                if let Some(e) = &ifd.else_expr {
+                                    self.render_template(&e.template, env, out)?;
+                                }
+                            }
+                            None => return Err(error("template if condition is not a bool")),
+                        }
+                    }
+                    Directive::For(ford) => {
+                        let fe = &ford.for_expr;
+                        let coll = self.eval(&fe.collection_expr, env);
+                        if let Some(r) = first_unknown(&coll) {
+                            return Err(unk(r));
+                        }
+                        for (k, v) in iterate(coll)? {
+                            let mut env2 = env.clone();
+                            if let Some(kv) = &fe.key_var {
+                                env2.insert(kv.as_str().to_owned(), k);
+                            }
+                            env2.insert(fe.value_var.as_str().to_owned(), v);
+                            self.render_template(&fe.template, &env2, out)?;
+                        }
+                    }
+                },
+            }
+        }
+        Ok(())
+    }
+
+    fn eval_for(&self, f: &ForExpr, env: &Env) -> Value {
+        let coll = self.eval(&f.intro.collection_expr, env);
+        if is_unknown(&coll) {
+            return coll;
+        }
+        let items = match iterate(coll) {
+            Ok(items) => items,
+            Err(e) => return e,
+        };
+        let mut list = Vec::new();
+        let mut obj: Map<String, Value> = Map::new();
+        for (k, v) in items {
+            let mut env2 = env.clone();
+            if let Some(kv) = &f.intro.key_var {
+                env2.insert(kv.as_str().to_owned(), k);
+            }
+            env2.insert(f.intro.value_var.as_str().to_owned(), v);
+            if let Some(cond) = &f.cond {
+                let c = self.eval(&cond.expr, &env2);
+                if let Some(r) = first_unknown(&c) {
+                    return unk(r);
+                }
+                match to_bool(&c) {
+                    Some(true) => {}
+                    Some(false) => continue,
+                    None => return error("for expression condition is not a bool"),
+                }
+            }
+            match &f.key_expr {
+                Some(ke) => {
+                    let kv = self.eval(ke, &env2);
+                    if let Some(r) = first_unknown(&kv) {
+                        return unk(r);
+                    }
+                    let Some(key) = value::to_str(&kv) else {
+                        return error("for expression key is not a string");
+                    };
+                    let val = self.eval(&f.value_expr, &env2);
+                    if f.grouping {
+                        match obj.entry(key).or_insert_with(|| Value::Array(Vec::new())) {
+                            Value::Array(a) => a.push(val),
+                            _ => return error("grouping mismatch"),
+                        }
+                    } else if obj.contains_key(&key) {
+                        return error(format!("duplicate key {key:?} in for expression (use ... to group)"));
+                    } else {
+                        obj.insert(key, val);
+                    }
+                }
+                None => list.push(self.eval(&f.value_expr, &env2)),
+            }
+        }
+        if f.key_expr.is_some() {
+            Value::Object(obj)
+        } else {
+            Value::Array(list)
+        }
+    }
+
+    /// Resolves a reference rooted at a bare name, applying the traversal operators.
+    fn resolve_root(&self, name: &str, ops: &Ops, env: &Env) -> Value {
+        if let Some(v) = env.get(name) {
+            return self.apply_ops(v.clone(), ops, env);
+        }
+        let attr = |i: usize| match ops.get(i).map(|o| o.value()) {
+            Some(TraversalOperator::GetAttr(a)) => Some(a.as_str().to_owned()),
+            _ => None,
+        };
+        match name {
+            "var" => match attr(0) {
+                Some(n) => match self.vars.borrow().get(&n).cloned() {
+                    Some(v) => self.apply_ops(v, &ops[1..], env),
+                    None => error(format!("variable {n} is not declared")),
+                },
+                None => error("var must be followed by a variable name"),
+            },
+            "local" => match attr(0) {
+                Some(n) => {
+                    let v = self.local(&n);
+                    self.apply_ops(v, &ops[1..], env)
+                }
+                None => error("local must be followed by a name"),
+            },
+            "module" => match attr(0) {
+                Some(n) => self.module_ref(&n, &ops[1..], env),
+                None => error("module must be followed by a name"),
+            },
+            "data" => match (attr(0), attr(1)) {
+                (Some(t), Some(n)) => unk(format!("data source data.{t}.{n} is read at apply time")),
+                _ => error("data must be followed by a type and a name"),
+            },
+            "path" => {
+                let v = match attr(0).as_deref() {
+                    Some("module") => Value::String(self.def.display.clone()),
+                    Some("root") => Value::String(self.root.display.clone()),
+                    Some("cwd") => Value::String(self.loader.cwd.clone()),
+                    _ => return error("unknown path attribute"),
+                };
+                self.apply_ops(v, &ops[1..], env)
+            }
+            "terraform" => match attr(0).as_deref() {
+                Some("workspace") => Value::String("default".to_owned()),
+                _ => unk("terraform.* attribute is not supported"),
+            },
+            "count" | "each" | "self" => unk(format!("{name} is not available in this context")),
+            _ => match attr(0) {
+                Some(label) => {
+                    let key = format!("{name}.{label}");
+                    if self.def.resources.contains_key(&key) {
+                        self.resource_ref(&key, &ops[1..], env)
+                    } else {
+                        error(format!("reference to undeclared resource {key}"))
+                    }
+                }
+                None => error(format!("unknown reference {name}")),
+            },
+        }
+    }
+
+    fn resource_ref(&self, key: &str, ops: &Ops, env: &Env) -> Value {
+        let Some(res) = self.resource(key) else {
+            return unk(format!("{key} is part of a dependency cycle"));
+        };
+        let addr_of = |inst: &InstEval| format!("{}{}", self.prefix(), inst.local_address);
+        match res.expansion {
+            Expansion::Single => match res.instances.first() {
+                Some(inst) => self.inst_ops(inst, &addr_of(inst), ops, env),
+                None => error(format!("{key} has no instance")),
+            },
+            Expansion::Unknown => match ops.first().map(|o| o.value()) {
+                Some(TraversalOperator::Index(ix)) => {
+                    let k = self.eval(ix, env);
+                    match res.instances.first() {
+                        Some(inst) if !is_unknown(&k) => {
+                            let addr = format!("{}{key}{}", self.prefix(), value::render_key(&k));
+                            self.inst_ops(inst, &addr, &ops[1..], env)
+                        }
+                        _ => unk(format!("instances of {key} are unknown (count/for_each unknown)")),
+                    }
+                }
+                _ => unk(format!("instances of {key} are unknown (count/for_each unknown)")),
+            },
+            Expansion::Count | Expansion::ForEach => {
+                let first = ops.first().map(|o| o.value());
+                let index = match first {
+                    Some(TraversalOperator::Index(ix)) => Some(self.eval(ix, env)),
+                    Some(TraversalOperator::LegacyIndex(i)) => Some(Value::from(*i.value())),
+                    _ => None,
+                };
+                if let Some(k) = index {
+                    if is_unknown(&k) {
+                        return k;
+                    }
+                    let ks = value::to_str(&k);
+                    return match res
+                        .instances
+                        .iter()
+                        .find(|i| value::to_str(&i.key).is_some() && value::to_str(&i.key) == ks)
+                    {
+                        Some(inst) => self.inst_ops(inst, &addr_of(inst), &ops[1..], env),
+                        None => error(format!("{key}{} does not exist", value::render_key(&k))),
+                    };
+                }
+                if matches!(
+                    first,
+                    Some(TraversalOperator::FullSplat(_) | TraversalOperator::AttrSplat(_))
+                ) {
+                    return Value::Array(
+                        res.instances
+                            .iter()
+                            .map(|i| self.inst_ops(i, &addr_of(i), &ops[1..], env))
+                            .collect(),
+                    );
+                }
+                let whole = if res.expansion == Expansion::Count {
+                    Value::Array(
+                        res.instances
+                            .iter()
+                            .map(|i| self.inst_ops(i, &addr_of(i), &[], env))
+                            .collect(),
+                    )
+                } else {
+                    Value::Object(
+                        res.instances
+                            .iter()
+                            .map(|i| {
+                                (
+                                    value::to_str(&i.key).unwrap_or_default(),
+                                    self.inst_ops(i, &addr_of(i), &[], env),
+                                )
+                            })
+                            .collect(),
+                    )
+                };
+                self.apply_ops(whole, ops, env)
+            }
+        }
+    }
+
+    /// Applies operators to a resource instance: a configured argument gives its value, an
+    /// attribute not set in configuration gives the `${address.attr}` placeholder.
+    fn inst_ops(&self, inst: &InstEval, addr: &str, ops: &Ops, env: &Env) -> Value {
+        match ops.first().map(|o| o.value()) {
+            None => {
+                let mut obj = inst.values.clone();
+                for computed in ["id", "arn"] {
+                    obj.entry(computed)
+                        .or_insert_with(|| Value::String(format!("${{{addr}.{computed}}}")));
+                }
+                Value::Object(obj)
+            }
+            Some(TraversalOperator::GetAttr(a)) => match inst.values.get(a.as_str()) {
+                Some(v) => self.apply_ops(v.clone(), &ops[1..], env),
+                None => Value::String(format!("${{{addr}{}}}", self.render_ops(ops, env))),
+            },
+            Some(_) => {
+                let whole = self.inst_ops(inst, addr, &[], env);
+                self.apply_ops(whole, ops, env)
+            }
+        }
+    }
+
+    fn render_ops(&self, ops: &Ops, env: &Env) -> String {
+        let mut s = String::new();
+        for op in ops {
+            match op.value() {
+                TraversalOperator::GetAttr(a) => {
+                    s.push('.');
+                    s.push_str(a.as_str());
+                }
+                TraversalOperator::Index(e) => {
+                    let k = self.eval(e, env);
+                    s.push_str(&value::render_key(&k));
+                }
+                TraversalOperator::LegacyIndex(i) => s.push_str(&format!("[{}]", i.value())),
+                TraversalOperator::AttrSplat(_) => s.push_str(".*"),
+                TraversalOperator::FullSplat(_) => s.push_str("[*]"),
+            }
+        }
+        s
+    }
+
+    fn module_ref(&self, name: &str, ops: &Ops, env: &Env) -> Value {
+        let Some(call) = self.call(name) else {
+            return unk(format!("module.{name} is part of a dependency cycle"));
+        };
+        if let Some(reason) = &call.unresolved {
+            return unk(reason.clone());
+        }
+        let child_ops = |child: &Scope<'_>, ops: &Ops| match ops.first().map(|o| o.value()) {
+            Some(TraversalOperator::GetAttr(out)) => {
+                let v = child.output(out.as_str());
+                self.apply_ops(v, &ops[1..], env)
+            }
+            None => child.all_outputs(),
+            Some(_) => self.apply_ops(child.all_outputs(), ops, env),
+        };
+        match call.expansion {
+            Expansion::Single => match call.children.first() {
+                Some((_, c)) => child_ops(c, ops),
+                None => error(format!("module.{name} has no instance")),
+            },
+            Expansion::Unknown => match (ops.first().map(|o| o.value()), call.children.first()) {
+                (Some(TraversalOperator::Index(_)), Some((_, c))) => child_ops(c, &ops[1..]),
+                _ => unk(format!("instances of module.{name} are unknown (count/for_each unknown)")),
+            },
+            Expansion::Count | Expansion::ForEach => {
+                let first = ops.first().map(|o| o.value());
+                let index = match first {
+                    Some(TraversalOperator::Index(ix)) => Some(self.eval(ix, env)),
+                    Some(TraversalOperator::LegacyIndex(i)) => Some(Value::from(*i.value())),
+                    _ => None,
+                };
+                if let Some(k) = index {
+                    if is_unknown(&k) {
+                        return k;
+                    }
+                    let ks = value::to_str(&k);
+                    return match call.children.iter().find(|(ck, _)| value::to_str(ck) == ks) {
+                        Some((_, c)) => child_ops(c, &ops[1..]),
+                        None => error(format!("module.{name}{} does not exist", value::render_key(&k))),
+                    };
+                }
+                if matches!(
+                    first,
+                    Some(TraversalOperator::FullSplat(_) | TraversalOperator::AttrSplat(_))
+                ) {
+                    return Value::Array(call.children.iter().map(|(_, c)| child_ops(c, &ops[1..])).collect());
+                }
+                let whole = if call.expansion == Expansion::Count {
+                    Value::Array(call.children.iter().map(|(_, c)| c.all_outputs()).collect())
+                } else {
+                    Value::Object(
+                        call.children
+                            .iter()
+                            .map(|(k, c)| (value::to_str(k).unwrap_or_default(), c.all_outputs()))
+                            .collect(),
+                    )
+                };
+                self.apply_ops(whole, ops, env)
+            }
+        }
+    }
+
+    /// Applies traversal operators (attribute, index, splats) to a value.
+    pub fn apply_ops(&self, mut v: Value, ops: &Ops, env: &Env) -> Value {
+        for (i, op) in ops.iter().enumerate() {
+            if is_unknown(&v) {
+                return v;
+            }
+            match op.value() {
+                TraversalOperator::GetAttr(a) => v = get_attr(v, a.as_str()),
+                TraversalOperator::Index(ix) => {
+                    let k = self.eval(ix, env);
+                    v = index(v, &k);
+                }
+                TraversalOperator::LegacyIndex(n) => v = index(v, &Value::from(*n.value())),
+                TraversalOperator::FullSplat(_) | TraversalOperator::AttrSplat(_) => {
+                    let attr_only = matches!(op.value(), TraversalOperator::AttrSplat(_));
+                    let rest = &ops[i + 1..];
+                    let n = if attr_only {
+                        rest.iter()
+                            .take_while(|o| matches!(o.value(), TraversalOperator::GetAttr(_)))
+                            .count()
+                    } else {
+                        rest.len()
+                    };
+                    let items = match v {
+                        Value::Null => Vec::new(),
+                        Value::Array(items) => items,
+                        other => vec![other],
+                    };
+                    let mapped =
+                        Value::Array(items.into_iter().map(|x| self.apply_ops(x, &rest[..n], env)).collect());
+                    return self.apply_ops(mapped, &rest[n..], env);
+                }
+            }
+        }
+        v
+    }
+}
+
+fn get_attr(v: Value, name: &str) -> Value {
+    match v {
+        Value::Object(mut m) => m
+            .remove(name)
+            .unwrap_or_else(|| error(format!("object has no attribute {name:?}"))),
+        Value::String(s) if is_placeholder(&s) => value::after_apply(&s),
+        Value::Null => error(format!("attribute {name:?} of null")),
+        other => error(format!("a {} has no attributes", value::type_name(&other))),
+    }
+}
+
+/// `v[k]` on a list (numeric index) or a map (string key).
+pub fn index(v: Value, k: &Value) -> Value {
+    if let Some(r) = first_unknown(k) {
+        return unk(r);
+    }
+    match v {
+        Value::Array(mut items) => match value::as_i64(k) {
+            Some(i) if i >= 0 && (i as u64) < items.len() as u64 => {
+                #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "bounds checked")]
+                items.swap_remove(i as usize)
+            }
+            _ => error(format!("index {k} out of range for a list of {}", items.len())),
+        },
+        Value::Object(mut m) => match value::to_str(k) {
+            Some(s) => m
+                .remove(&s)
+                .unwrap_or_else(|| error(format!("key {s:?} not found"))),
+            None => error("map key must be a string"),
+        },
+        Value::String(s) if is_placeholder(&s) => value::after_apply(&s),
+        Value::Null => error("index of null"),
+        other => error(format!("cannot index a {}", value::type_name(&other))),
+    }
+}
+
+/// Key/value pairs of a collection for `for` expressions and directives.
+pub fn iterate(coll: Value) -> Result<Vec<(Value, Value)>, Value> {
+    match coll {
+        Value::Array(items) => Ok(items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| (Value::from(i), v))
+            .collect()),
+        Value::Object(m) => Ok(m.into_iter().map(|(k, v)| (Value::String(k), v)).collect()),
+        Value::String(s) if is_placeholder(&s) => Err(value::after_apply(&s)),
+        other => Err(error(format!("cannot iterate over a {}", value::type_name(&other)))),
+    }
+}
+
+fn binary(op: BinaryOperator, lhs: &Value, rhs: &Value) -> Value {
+    use BinaryOperator as B;
+    for side in [lhs, rhs] {
+        if let Some(r) = first_unknown(side) {
+            if !matches!(op, B::Eq | B::NotEq) || is_unknown(side) {
+                return unk(r);
+            }
+        }
+    }
+    match op {
+        B::Eq | B::NotEq => {
+            for side in [lhs, rhs] {
+                if let Some(r) = first_unknown(side) {
+                    return unk(r);
+                }
+                if let Value::String(s) = side {
+                    if is_placeholder(s) {
+                        return value::after_apply(s);
+                    }
+                }
+            }
+            let eq = value::values_equal(lhs, rhs);
+            Value::Bool(if op == B::Eq { eq } else { !eq })
+        }
+        B::And | B::Or => match (to_bool(lhs), to_bool(rhs)) {
+            (Some(a), Some(b)) => Value::Bool(if op == B::And { a && b } else { a || b }),
+            _ => error("logical operator needs bools"),
+        },
+        _ => {
+            for side in [lhs, rhs] {
+                if let Value::String(s) = side {
+                    if is_placeholder(s) {
+                        return value::after_apply(s);
+                    }
+                }
+            }
+            let (Some(a), Some(b)) = (as_f64(lhs), as_f64(rhs)) else {
+                return error(format!("operator {} needs numbers", op.as_str()));
+            };
+            match op {
+                B::Plus => num(a + b),
+                B::Minus => num(a - b),
+                B::Mul => num(a * b),
+                B::Div if b == 0.0 => error("division by zero"),
+                B::Div => num(a / b),
+                B::Mod if b == 0.0 => error("modulo by zero"),
+                B::Mod => num(a % b),
+                B::Less => Value::Bool(a < b),
+                B::LessEq => Value::Bool(a <= b),
+                B::Greater => Value::Bool(a > b),
+                B::GreaterEq => Value::Bool(a >= b),
+                B::Eq | B::NotEq | B::And | B::Or => Value::Null,
+            }
+        }
+    }
+}

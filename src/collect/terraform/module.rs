@@ -1,0 +1,908 @@
+//! Modules: loading a directory into a [`ModuleDef`], and evaluating a module instance
+//! ([`Scope`]): variables, locals, resources (with `count`/`for_each`), module calls and
+//! outputs. Everything is evaluated lazily and memoized, so references may appear in any
+//! order; a reference back into something being evaluated is a cycle and yields an unknown
+//! plus a diagnostic instead of recursing.
+//!
+//! Invariants: a module directory is parsed once per load; module nesting is bounded by
+//! [`MAX_MODULE_DEPTH`]; a call into a directory already on the call stack is a cycle.
+
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use hcl_edit::expr::Expression;
+use serde_json::{Map, Value};
+
+use super::discover::{display_join, list_dir, SourceFile};
+use super::parse::{self, Attr, Block, Body, Lines};
+use super::value::{self, is_unknown, unk};
+use super::{Mode, Options, TfInstance};
+use crate::model::{first_unknown, Diagnostic, DiagnosticLevel, Input};
+
+/// Deepest module call chain that is followed.
+pub const MAX_MODULE_DEPTH: usize = 32;
+/// Largest file that is read.
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// Variables bound while evaluating (`count`, `each`, `for` variables, dynamic iterators).
+pub type Env = BTreeMap<String, Value>;
+
+/// Arguments of a resource body that are meta-arguments, not values.
+const RESOURCE_META_ATTRS: &[&str] = &["count", "for_each", "provider", "depends_on"];
+const RESOURCE_META_BLOCKS: &[&str] = &["lifecycle", "provisioner", "connection"];
+/// Arguments of a module call that are not inputs.
+const CALL_META_ATTRS: &[&str] = &[
+    "source",
+    "version",
+    "count",
+    "for_each",
+    "providers",
+    "depends_on",
+];
+
+/// A `resource` or `data` block.
+#[derive(Debug)]
+pub struct ResDef {
+    pub mode: Mode,
+    pub rtype: String,
+    pub name: String,
+    pub body: Body,
+    pub file: String,
+    pub lines: Lines,
+}
+
+/// A named item with its file (variables, locals, outputs, module calls).
+#[derive(Debug)]
+pub struct Named<T> {
+    pub item: T,
+    pub file: String,
+    pub lines: Lines,
+}
+
+/// The parsed configuration of one module directory.
+#[derive(Debug, Default)]
+pub struct ModuleDef {
+    pub dir: PathBuf,
+    pub display: String,
+    pub variables: BTreeMap<String, Named<Option<Expression>>>,
+    pub locals: BTreeMap<String, Named<Expression>>,
+    pub outputs: BTreeMap<String, Named<Expression>>,
+    /// Keyed `type.name` (managed) or `data.type.name`.
+    pub resources: BTreeMap<String, ResDef>,
+    pub calls: BTreeMap<String, Named<Block>>,
+    /// Canonical directories of local module sources (for root detection).
+    pub local_targets: BTreeSet<PathBuf>,
+}
+
+/// The literal `source` of a module call, when it is a plain string.
+pub fn literal_source(body: &Body) -> Option<String> {
+    let attr = body.attr("source")?;
+    match &attr.expr {
+        Expression::String(s) => Some(s.value().clone()),
+        Expression::StringTemplate(t) => {
+            let mut out = String::new();
+            for el in t.iter() {
+                out.push_str(el.as_literal()?.value());
+            }
+            Some(out)
+        }
+        _ => None,
+    }
+}
+
+/// True for sources Terraform treats as local paths.
+pub fn is_local_source(source: &str) -> bool {
+    source.starts_with("./") || source.starts_with("../") || source == "." || source == ".."
+}
+
+/// How a resource or module call expands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expansion {
+    Single,
+    Count,
+    ForEach,
+    Unknown,
+}
+
+/// One evaluated resource instance.
+#[derive(Debug)]
+pub struct InstEval {
+    /// `count.index` or `each.key`; `Null` for a single or unexpanded instance.
+    pub key: Value,
+    /// Address without module prefix: `aws_s3_bucket.b["x"]`.
+    pub local_address: String,
+    pub values: Map<String, Value>,
+    pub lines: BTreeMap<String, Lines>,
+}
+
+/// All instances of one resource block.
+#[derive(Debug)]
+pub struct ResEval {
+    pub expansion: Expansion,
+    pub instances: Vec<InstEval>,
+}
+
+/// All instances of one module call.
+pub struct CallEval<'l> {
+    pub expansion: Expansion,
+    pub children: Vec<(Value, Rc<Scope<'l>>)>,
+    /// Why the module cannot be evaluated (remote source not installed, cycle, depth).
+    pub unresolved: Option<String>,
+}
+
+enum Slot<T> {
+    Busy,
+    Done(T),
+}
+
+/// Per-root context: the root module directory and its `.terraform/modules` manifest.
+pub struct RootCtx {
+    pub dir: PathBuf,
+    pub display: String,
+    /// `modules.json` Key → (canonical dir, display dir).
+    pub manifest: BTreeMap<String, (PathBuf, String)>,
+}
+
+/// State shared by every module evaluated in one `load`.
+pub struct Loader {
+    pub options: Options,
+    /// Canonical scanned paths: `file()` never reads outside them.
+    pub allowed_roots: Vec<PathBuf>,
+    pub found: BTreeMap<PathBuf, Vec<SourceFile>>,
+    defs: RefCell<BTreeMap<PathBuf, Rc<ModuleDef>>>,
+    pub diagnostics: RefCell<Vec<Diagnostic>>,
+    pub inputs: RefCell<Vec<Input>>,
+    pub instances: RefCell<Vec<TfInstance>>,
+    /// Current evaluation nesting (expressions, references, modules).
+    pub depth: Cell<u32>,
+    pub cwd: String,
+}
+
+impl Loader {
+    pub fn new(options: Options, allowed_roots: Vec<PathBuf>, found: BTreeMap<PathBuf, Vec<SourceFile>>) -> Self {
+        let cwd = std::env::current_dir()
+            .map(|p| super::discover::display_path(&p))
+            .unwrap_or_else(|_| ".".to_owned());
+        Self {
+            options,
+            allowed_roots,
+            found,
+            defs: RefCell::new(BTreeMap::new()),
+            diagnostics: RefCell::new(Vec::new()),
+            inputs: RefCell::new(Vec::new()),
+            instances: RefCell::new(Vec::new()),
+            depth: Cell::new(0),
+            cwd,
+        }
+    }
+
+    /// Records a diagnostic.
+    pub fn diag(&self, level: DiagnosticLevel, code: &str, file: Option<&str>, line: Option<u32>, message: String) {
+        self.diagnostics.borrow_mut().push(Diagnostic {
+            level,
+            code: code.to_owned(),
+            file: file.map(str::to_owned),
+            line,
+            column: None,
+            message,
+        });
+    }
+
+    /// Reads a file as UTF-8 text, recording it as an input. Errors are messages.
+    pub fn read_text(&self, path: &Path, display: &str) -> Result<String, String> {
+        let meta = std::fs::metadata(path).map_err(|e| format!("cannot read {display}: {e}"))?;
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(format!(
+                "{display} is {} bytes, larger than the {MAX_FILE_BYTES}-byte limit",
+                meta.len()
+            ));
+        }
+        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {display}: {e}"))?;
+        self.inputs
+            .borrow_mut()
+            .push(Input::from_bytes(display.to_owned(), &bytes));
+        if bytes.contains(&0) {
+            return Err(format!("{display} is a binary file"));
+        }
+        String::from_utf8(bytes).map_err(|_| format!("{display} is not UTF-8 text"))
+    }
+
+    /// Loads (once) the module in `dir`.
+    pub fn module_def(&self, dir: &Path, display: &str) -> Rc<ModuleDef> {
+        if let Some(d) = self.defs.borrow().get(dir) {
+            return Rc::clone(d);
+        }
+        let files = self
+            .found
+            .get(dir)
+            .cloned()
+            .unwrap_or_else(|| list_dir(dir, display));
+        let display = files
+            .first()
+            .and_then(|f| f.display.rsplit_once('/').map(|(d, _)| d.to_owned()))
+            .unwrap_or_else(|| display.to_owned());
+        let mut def = ModuleDef {
+            dir: dir.to_path_buf(),
+            display,
+            ..ModuleDef::default()
+        };
+        for file in &files {
+            let text = match self.read_text(&file.path, &file.display) {
+                Ok(t) => t,
+                Err(msg) => {
+                    self.diagnostics
+                        .borrow_mut()
+                        .push(parse::parse_error(&file.display, 1, 1, msg));
+                    continue;
+                }
+            };
+            let parsed = if file.display.ends_with(".json") {
+                parse::parse_json(&file.display, &text)
+            } else {
+                parse::parse_hcl(&file.display, &text)
+            };
+            match parsed {
+                Ok(body) => self.add_file(&mut def, body, &file.display),
+                Err(d) => self.diagnostics.borrow_mut().push(d),
+            }
+        }
+        let def = Rc::new(def);
+        self.defs
+            .borrow_mut()
+            .insert(dir.to_path_buf(), Rc::clone(&def));
+        def
+    }
+
+    fn add_file(&self, def: &mut ModuleDef, body: Body, file: &str) {
+        for attr in &body.attrs {
+            self.diag(
+                DiagnosticLevel::Warning,
+                "unexpected-argument",
+                Some(file),
+                Some(attr.lines.0),
+                format!("top-level argument \"{}\" is ignored", attr.name),
+            );
+        }
+        for block in body.blocks {
+            let lines = block.lines;
+            let label = |i: usize| block.labels.get(i).cloned();
+            match block.kind.as_str() {
+                "resource" | "data" => {
+                    let (Some(rtype), Some(name)) = (label(0), label(1)) else {
+                        continue;
+                    };
+                    let mode = if block.kind == "data" {
+                        Mode::Data
+                    } else {
+                        Mode::Managed
+                    };
+                    let key = if mode == Mode::Data {
+                        format!("data.{rtype}.{name}")
+                    } else {
+                        format!("{rtype}.{name}")
+                    };
+                    if def.resources.contains_key(&key) {
+                        self.duplicate(file, lines.0, &key);
+                        continue;
+                    }
+                    def.resources.insert(
+                        key,
+                        ResDef {
+                            mode,
+                            rtype,
+                            name,
+                            body: block.body,
+                            file: file.to_owned(),
+                            lines,
+                        },
+                    );
+                }
+                "variable" => {
+                    let Some(name) = label(0) else { continue };
+                    let default = block.body.attr("default").map(|a| a.expr.clone());
+                    if def.variables.contains_key(&name) {
+                        self.duplicate(file, lines.0, &format!("var.{name}"));
+                        continue;
+                    }
+                    def.variables.insert(name, named(default, file, lines));
+                }
+                "output" => {
+                    let Some(name) = label(0) else { continue };
+                    let Some(value) = block.body.attr("value") else {
+                        continue;
+                    };
+                    def.outputs
+                        .insert(name, named(value.expr.clone(), file, value.lines));
+                }
+                "locals" => {
+                    for Attr { name, expr, lines } in block.body.attrs {
+                        if def.locals.contains_key(&name) {
+                            self.duplicate(file, lines.0, &format!("local.{name}"));
+                            continue;
+                        }
+                        def.locals.insert(name, named(expr, file, lines));
+                    }
+                }
+                "module" => {
+                    let Some(name) = label(0) else { continue };
+                    if let Some(src) = literal_source(&block.body) {
+                        if is_local_source(&src) {
+                            if let Ok(c) = std::fs::canonicalize(def.dir.join(&src)) {
+                                def.local_targets.insert(c);
+                            }
+                        }
+                    }
+                    if def.calls.contains_key(&name) {
+                        self.duplicate(file, lines.0, &format!("module.{name}"));
+                        continue;
+                    }
+                    def.calls.insert(name, named(block, file, lines));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn duplicate(&self, file: &str, line: u32, what: &str) {
+        self.diag(
+            DiagnosticLevel::Warning,
+            "duplicate-declaration",
+            Some(file),
+            Some(line),
+            format!("{what} is declared more than once; the first declaration is used"),
+        );
+    }
+
+    /// Reads `.terraform/modules/modules.json` of a root module.
+    pub fn root_ctx(&self, def: &ModuleDef) -> RootCtx {
+        let mut manifest = BTreeMap::new();
+        let path = def.dir.join(".terraform").join("modules").join("modules.json");
+        if path.is_file() {
+            let display = display_join(&def.display, ".terraform/modules/modules.json");
+            match self.read_text(&path, &display) {
+                Ok(text) => match serde_json::from_str::<Value>(&text) {
+                    Ok(v) => {
+                        for m in v
+                            .get("Modules")
+                            .and_then(Value::as_array)
+                            .into_iter()
+                            .flatten()
+                        {
+                            let (Some(key), Some(dir)) = (
+                                m.get("Key").and_then(Value::as_str),
+                                m.get("Dir").and_then(Value::as_str),
+                            ) else {
+                                continue;
+                            };
+                            if key.is_empty() {
+                                continue;
+                            }
+                            if let Ok(c) = std::fs::canonicalize(def.dir.join(dir)) {
+                                manifest.insert(key.to_owned(), (c, display_join(&def.display, dir)));
+                            }
+                        }
+                    }
+                    Err(e) => self.diagnostics.borrow_mut().push(parse::parse_error(
+                        &display,
+                        u32::try_from(e.line()).unwrap_or(0),
+                        u32::try_from(e.column()).unwrap_or(0),
+                        e.to_string(),
+                    )),
+                },
+                Err(msg) => self.diag(DiagnosticLevel::Warning, "read-error", Some(&display), None, msg),
+            }
+        }
+        RootCtx {
+            dir: def.dir.clone(),
+            display: def.display.clone(),
+            manifest,
+        }
+    }
+}
+
+fn named<T>(item: T, file: &str, lines: Lines) -> Named<T> {
+    Named {
+        item,
+        file: file.to_owned(),
+        lines,
+    }
+}
+
+/// One module instance being evaluated.
+pub struct Scope<'l> {
+    pub loader: &'l Loader,
+    pub def: Rc<ModuleDef>,
+    pub root: Rc<RootCtx>,
+    /// `["module.a[\"x\"]", "module.b"]`.
+    pub chain: Vec<String>,
+    /// Call names from the root (`["a", "b"]`), the `modules.json` key.
+    pub keys: Vec<String>,
+    /// Module directories on the call stack (cycle detection).
+    pub stack: Vec<PathBuf>,
+    pub vars: RefCell<BTreeMap<String, Value>>,
+    locals: RefCell<BTreeMap<String, Slot<Value>>>,
+    outputs: RefCell<BTreeMap<String, Slot<Value>>>,
+    resources: RefCell<BTreeMap<String, Slot<Rc<ResEval>>>>,
+    calls: RefCell<BTreeMap<String, Slot<Rc<CallEval<'l>>>>>,
+}
+
+impl<'l> Scope<'l> {
+    /// Creates a module instance and binds its variables from `inputs` and defaults.
+    pub fn new(
+        loader: &'l Loader,
+        def: Rc<ModuleDef>,
+        root: Rc<RootCtx>,
+        chain: Vec<String>,
+        keys: Vec<String>,
+        stack: Vec<PathBuf>,
+        mut inputs: BTreeMap<String, Value>,
+    ) -> Self {
+        let scope = Self {
+            loader,
+            def,
+            root,
+            chain,
+            keys,
+            stack,
+            vars: RefCell::new(BTreeMap::new()),
+            locals: RefCell::new(BTreeMap::new()),
+            outputs: RefCell::new(BTreeMap::new()),
+            resources: RefCell::new(BTreeMap::new()),
+            calls: RefCell::new(BTreeMap::new()),
+        };
+        let env = Env::new();
+        let mut vars = BTreeMap::new();
+        for (name, var) in &scope.def.variables {
+            let v = match (inputs.remove(name), &var.item) {
+                // Like Terraform, a null input falls back to the default when there is one.
+                (Some(Value::Null), Some(default)) => scope.eval(default, &env),
+                (Some(v), _) => v,
+                (None, Some(default)) => scope.eval(default, &env),
+                (None, None) => unk(format!("variable {name} has no value")),
+            };
+            vars.insert(name.clone(), v);
+        }
+        *scope.vars.borrow_mut() = vars;
+        scope
+    }
+
+    /// Address prefix of this module instance (`module.a.` or empty).
+    pub fn prefix(&self) -> String {
+        if self.chain.is_empty() {
+            String::new()
+        } else {
+            format!("{}.", self.chain.join("."))
+        }
+    }
+
+    /// Value of `local.name`.
+    pub fn local(&self, name: &str) -> Value {
+        match self.locals.borrow().get(name) {
+            Some(Slot::Done(v)) => return v.clone(),
+            Some(Slot::Busy) => {
+                let (file, line) = self
+                    .def
+                    .locals
+                    .get(name)
+                    .map_or((None, None), |l| (Some(l.file.clone()), Some(l.lines.0)));
+                self.loader.diag(
+                    DiagnosticLevel::Warning,
+                    "reference-cycle",
+                    file.as_deref(),
+                    line,
+                    format!("local.{name} depends on itself"),
+                );
+                return unk(format!("local.{name} is part of a dependency cycle"));
+            }
+            None => {}
+        }
+        let Some(def) = self.def.locals.get(name) else {
+            return value::error(format!("local.{name} is not declared"));
+        };
+        self.locals.borrow_mut().insert(name.to_owned(), Slot::Busy);
+        let v = self.eval(&def.item, &Env::new());
+        self.locals
+            .borrow_mut()
+            .insert(name.to_owned(), Slot::Done(v.clone()));
+        v
+    }
+
+    /// Value of output `name` of this module instance.
+    pub fn output(&self, name: &str) -> Value {
+        match self.outputs.borrow().get(name) {
+            Some(Slot::Done(v)) => return v.clone(),
+            Some(Slot::Busy) => return unk(format!("output {name} is part of a dependency cycle")),
+            None => {}
+        }
+        let Some(def) = self.def.outputs.get(name) else {
+            return value::error(format!("module has no output {name}"));
+        };
+        self.outputs.borrow_mut().insert(name.to_owned(), Slot::Busy);
+        let v = self.eval(&def.item, &Env::new());
+        self.outputs
+            .borrow_mut()
+            .insert(name.to_owned(), Slot::Done(v.clone()));
+        v
+    }
+
+    /// All outputs as one object.
+    pub fn all_outputs(&self) -> Value {
+        let names: Vec<String> = self.def.outputs.keys().cloned().collect();
+        Value::Object(names.into_iter().map(|n| {
+            let v = self.output(&n);
+            (n, v)
+        }).collect())
+    }
+
+    /// Evaluates `count`/`for_each` of a body into instance keys and their environments.
+    fn expand(&self, body: &Body, what: &str, file: &str, line: u32) -> (Expansion, Vec<(Value, Env)>) {
+        let env = Env::new();
+        let unknown_env = |reason: &str| {
+            let mut e = Env::new();
+            e.insert("count".to_owned(), value::object([("index".to_owned(), unk(reason))]));
+            e.insert(
+                "each".to_owned(),
+                value::object([("key".to_owned(), unk(reason)), ("value".to_owned(), unk(reason))]),
+            );
+            e
+        };
+        let unknown = |reason: String| {
+            self.loader.diag(
+                DiagnosticLevel::Warning,
+                "expansion-unknown",
+                Some(file),
+                Some(line),
+                format!("{what}: {reason}; evaluated once, unexpanded"),
+            );
+            (Expansion::Unknown, vec![(Value::Null, unknown_env(&reason))])
+        };
+        if let Some(count) = body.attr("count") {
+            let v = self.eval(&count.expr, &env);
+            if let Some(r) = first_unknown(&v) {
+                return unknown(format!("count is unknown ({r})"));
+            }
+            let Some(n) = value::as_i64(&v).filter(|n| (0..=100_000).contains(n)) else {
+                return unknown(format!("count {v} is not a valid number"));
+            };
+            let items = (0..n)
+                .map(|i| {
+                    let mut e = Env::new();
+                    e.insert("count".to_owned(), value::object([("index".to_owned(), Value::from(i))]));
+                    (Value::from(i), e)
+                })
+                .collect();
+            return (Expansion::Count, items);
+        }
+        if let Some(fe) = body.attr("for_each") {
+            let v = self.eval(&fe.expr, &env);
+            if is_unknown(&v) {
+                return unknown(format!("for_each is unknown ({})", first_unknown(&v).unwrap_or_default()));
+            }
+            let pairs: Vec<(String, Value)> = match v {
+                Value::Object(m) => m.into_iter().collect(),
+                Value::Array(items) => {
+                    let mut pairs = Vec::new();
+                    for item in items {
+                        match &item {
+                            Value::String(s) if !value::is_placeholder(s) => pairs.push((s.clone(), item.clone())),
+                            other => {
+                                let reason = first_unknown(other).map_or_else(
+                                    || format!("for_each set element {other} is not a known string"),
+                                    |r| format!("for_each element is unknown ({r})"),
+                                );
+                                return unknown(reason);
+                            }
+                        }
+                    }
+                    pairs.sort_by(|a, b| a.0.cmp(&b.0));
+                    pairs.dedup_by(|a, b| a.0 == b.0);
+                    pairs
+                }
+                other => return unknown(format!("for_each value {other} is not a map or set")),
+            };
+            if let Some((k, _)) = pairs.iter().find(|(k, _)| value::is_placeholder(k)) {
+                return unknown(format!("for_each key {k} is known only after apply"));
+            }
+            let items = pairs
+                .into_iter()
+                .map(|(k, val)| {
+                    let mut e = Env::new();
+                    e.insert(
+                        "each".to_owned(),
+                        value::object([("key".to_owned(), Value::String(k.clone())), ("value".to_owned(), val)]),
+                    );
+                    (Value::String(k), e)
+                })
+                .collect();
+            return (Expansion::ForEach, items);
+        }
+        (Expansion::Single, vec![(Value::Null, Env::new())])
+    }
+
+    /// Evaluates (once) every instance of resource `key` (`type.name` / `data.type.name`).
+    /// `None` when the resource is being evaluated already (a cycle).
+    pub fn resource(&self, key: &str) -> Option<Rc<ResEval>> {
+        match self.resources.borrow().get(key) {
+            Some(Slot::Done(r)) => return Some(Rc::clone(r)),
+            Some(Slot::Busy) => return None,
+            None => {}
+        }
+        let def = self.def.resources.get(key)?;
+        self.resources.borrow_mut().insert(key.to_owned(), Slot::Busy);
+        let what = format!("{}{key}", self.prefix());
+        let (expansion, items) = self.expand(&def.body, &what, &def.file, def.lines.0);
+        let mut instances = Vec::with_capacity(items.len());
+        for (k, env) in items {
+            let local_address = if k.is_null() {
+                key.to_owned()
+            } else {
+                format!("{key}{}", value::render_key(&k))
+            };
+            let mut values = Map::new();
+            let mut lines = BTreeMap::new();
+            self.eval_body(&def.body, &env, "", true, &mut values, &mut lines);
+            instances.push(InstEval {
+                key: k,
+                local_address,
+                values,
+                lines,
+            });
+        }
+        let r = Rc::new(ResEval {
+            expansion,
+            instances,
+        });
+        self.resources
+            .borrow_mut()
+            .insert(key.to_owned(), Slot::Done(Rc::clone(&r)));
+        Some(r)
+    }
+
+    /// Evaluates a body into plan-JSON values and attribute lines.
+    pub fn eval_body(
+        &self,
+        body: &Body,
+        env: &Env,
+        prefix: &str,
+        top: bool,
+        values: &mut Map<String, Value>,
+        lines: &mut BTreeMap<String, Lines>,
+    ) {
+        for attr in &body.attrs {
+            if top && RESOURCE_META_ATTRS.contains(&attr.name.as_str()) {
+                continue;
+            }
+            let v = self.eval(&attr.expr, env);
+            values.insert(attr.name.clone(), v);
+            lines.insert(format!("{prefix}{}", attr.name), attr.lines);
+        }
+        let mut groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        let mut unknown_groups: BTreeMap<String, Value> = BTreeMap::new();
+        for block in &body.blocks {
+            if top && RESOURCE_META_BLOCKS.contains(&block.kind.as_str()) {
+                continue;
+            }
+            if block.kind == "dynamic" {
+                self.eval_dynamic(block, env, prefix, &mut groups, &mut unknown_groups, lines);
+                continue;
+            }
+            let group = groups.entry(block.kind.clone()).or_default();
+            let path = format!("{prefix}{}.{}", block.kind, group.len());
+            let mut sub = Map::new();
+            self.eval_body(&block.body, env, &format!("{path}."), false, &mut sub, lines);
+            group.push(Value::Object(sub));
+            lines.insert(path, block.lines);
+            lines
+                .entry(format!("{prefix}{}", block.kind))
+                .or_insert(block.lines);
+        }
+        for (kind, items) in groups {
+            values.insert(kind, Value::Array(items));
+        }
+        for (kind, u) in unknown_groups {
+            values.insert(kind, u);
+        }
+    }
+
+    fn eval_dynamic(
+        &self,
+        block: &Block,
+        env: &Env,
+        prefix: &str,
+        groups: &mut BTreeMap<String, Vec<Value>>,
+        unknown_groups: &mut BTreeMap<String, Value>,
+        lines: &mut BTreeMap<String, Lines>,
+    ) {
+        let Some(label) = block.labels.first() else {
+            return;
+        };
+        lines
+            .entry(format!("{prefix}{label}"))
+            .or_insert(block.lines);
+        let iterator = block
+            .body
+            .attr("iterator")
+            .and_then(|a| match &a.expr {
+                Expression::Variable(v) => Some(v.as_str().to_owned()),
+                _ => None,
+            })
+            .unwrap_or_else(|| label.clone());
+        let Some(content) = block.body.blocks.iter().find(|b| b.kind == "content") else {
+            return;
+        };
+        let collection = block
+            .body
+            .attr("for_each")
+            .map_or(Value::Null, |a| self.eval(&a.expr, env));
+        let pairs: Vec<(Value, Value)> = match collection {
+            v if is_unknown(&v) => {
+                let reason = first_unknown(&v).unwrap_or_default();
+                unknown_groups.insert(
+                    label.clone(),
+                    unk(format!("for_each of dynamic block {label} is unknown ({reason})")),
+                );
+                return;
+            }
+            Value::Array(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (Value::from(i), v))
+                .collect(),
+            Value::Object(m) => m.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
+            Value::Null => Vec::new(),
+            other => {
+                unknown_groups.insert(
+                    label.clone(),
+                    value::error(format!("for_each of dynamic block {label} is a {}", value::type_name(&other))),
+                );
+                return;
+            }
+        };
+        let group = groups.entry(label.clone()).or_default();
+        for (k, v) in pairs {
+            let mut env2 = env.clone();
+            env2.insert(
+                iterator.clone(),
+                value::object([("key".to_owned(), k), ("value".to_owned(), v)]),
+            );
+            let path = format!("{prefix}{label}.{}", group.len());
+            let mut sub = Map::new();
+            self.eval_body(&content.body, &env2, &format!("{path}."), false, &mut sub, lines);
+            group.push(Value::Object(sub));
+            lines.insert(path, content.lines);
+        }
+    }
+
+    /// Evaluates (once) module call `name`. `None` while it is being evaluated (a cycle).
+    pub fn call(&self, name: &str) -> Option<Rc<CallEval<'l>>> {
+        match self.calls.borrow().get(name) {
+            Some(Slot::Done(c)) => return Some(Rc::clone(c)),
+            Some(Slot::Busy) => return None,
+            None => {}
+        }
+        let def = self.def.calls.get(name)?;
+        self.calls.borrow_mut().insert(name.to_owned(), Slot::Busy);
+        let c = Rc::new(self.build_call(name, def));
+        self.calls
+            .borrow_mut()
+            .insert(name.to_owned(), Slot::Done(Rc::clone(&c)));
+        Some(c)
+    }
+
+    fn build_call(&self, name: &str, def: &Named<Block>) -> CallEval<'l> {
+        let addr = format!("{}module.{name}", self.prefix());
+        let unresolved = |code: &str, reason: String| {
+            self.loader.diag(
+                DiagnosticLevel::Warning,
+                code,
+                Some(&def.file),
+                Some(def.lines.0),
+                reason.clone(),
+            );
+            CallEval {
+                expansion: Expansion::Single,
+                children: Vec::new(),
+                unresolved: Some(reason),
+            }
+        };
+        let body = &def.item.body;
+        let Some(source) = literal_source(body) else {
+            return unresolved("module-unresolved", format!("{addr}: source is not a literal string"));
+        };
+        let mut keys = self.keys.clone();
+        keys.push(name.to_owned());
+        let target = if is_local_source(&source) {
+            std::fs::canonicalize(self.def.dir.join(&source))
+                .ok()
+                .map(|d| (d, display_join(&self.def.display, &source)))
+        } else {
+            self.root.manifest.get(&keys.join(".")).cloned()
+        };
+        let Some((dir, display)) = target.filter(|(d, _)| d.is_dir()) else {
+            return unresolved(
+                "module-unresolved",
+                format!("{addr} (source \"{source}\") is not available locally; nothing inside it is evaluated (run terraform init to install it)"),
+            );
+        };
+        if self.stack.contains(&dir) {
+            return unresolved("module-cycle", format!("{addr} (source \"{source}\") calls a module that is already being evaluated (cycle)"));
+        }
+        if self.chain.len() >= MAX_MODULE_DEPTH {
+            return unresolved("module-depth", format!("{addr}: module nesting is deeper than {MAX_MODULE_DEPTH}"));
+        }
+        let child_def = self.loader.module_def(&dir, &display);
+        let (expansion, items) = self.expand(body, &addr, &def.file, def.lines.0);
+        let mut children = Vec::with_capacity(items.len());
+        for (k, env) in items {
+            let mut inputs = BTreeMap::new();
+            for attr in &body.attrs {
+                if CALL_META_ATTRS.contains(&attr.name.as_str()) {
+                    continue;
+                }
+                inputs.insert(attr.name.clone(), self.eval(&attr.expr, &env));
+            }
+            let seg = if k.is_null() {
+                format!("module.{name}")
+            } else {
+                format!("module.{name}{}", value::render_key(&k))
+            };
+            let mut chain = self.chain.clone();
+            chain.push(seg);
+            let mut stack = self.stack.clone();
+            stack.push(dir.clone());
+            let child = Scope::new(
+                self.loader,
+                Rc::clone(&child_def),
+                Rc::clone(&self.root),
+                chain,
+                keys.clone(),
+                stack,
+                inputs,
+            );
+            children.push((k, Rc::new(child)));
+        }
+        CallEval {
+            expansion,
+            children,
+            unresolved: None,
+        }
+    }
+
+    /// Evaluates everything in this module instance and its children and records the
+    /// instances in the loader.
+    pub fn emit(&self) {
+        let keys: Vec<String> = self.def.resources.keys().cloned().collect();
+        let prefix = self.prefix();
+        for key in keys {
+            let (Some(r), Some(def)) = (self.resource(&key), self.def.resources.get(&key)) else {
+                continue;
+            };
+            for inst in &r.instances {
+                self.loader.instances.borrow_mut().push(TfInstance {
+                    mode: def.mode,
+                    resource_type: def.rtype.clone(),
+                    name: def.name.clone(),
+                    address: format!("{prefix}{}", inst.local_address),
+                    module_chain: self.chain.clone(),
+                    file: def.file.clone(),
+                    start_line: def.lines.0,
+                    end_line: def.lines.1,
+                    values: Value::Object(inst.values.clone()),
+                    attribute_lines: inst.lines.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+                });
+            }
+        }
+        // Outputs are evaluated so that cycles and bad references surface as diagnostics.
+        let _ = self.all_outputs();
+        let names: Vec<String> = self.def.calls.keys().cloned().collect();
+        for name in names {
+            if let Some(c) = self.call(&name) {
+                for (_, child) in &c.children {
+                    child.emit();
+                }
+            }
+        }
+    }
+}
