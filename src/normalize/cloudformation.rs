@@ -22,6 +22,8 @@
 //! SAM resources map to `aws.lambda.function`, `aws.apigateway.rest_api` and
 //! `aws.dynamodb.table` with a few attributes; those kinds have no schema yet.
 
+mod datastores;
+
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
@@ -84,6 +86,8 @@ impl<'a> Template<'a> {
                 out.push(b.build());
             }
         }
+        out.extend(datastores::resources(self.all));
+        datastores::enrich_rds(self.all, &mut out);
         out
     }
 
@@ -628,6 +632,8 @@ fn simple(r: &CfnResource) -> Option<Builder> {
                 None => Value::Bool(false),
             };
             b.arg("sse_enabled", sse, "SSESpecification");
+            // SAM SimpleTable has no point-in-time recovery setting: it is off.
+            b.set("point_in_time_recovery_enabled", Value::Bool(false));
             b.arg("tags", plain_tags(p), "Tags");
             b
         }

@@ -96,7 +96,9 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
             }
         };
         if meta.is_file() {
-            let dir = root.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+            let dir = root
+                .parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
             let dir = if dir.as_os_str().is_empty() {
                 PathBuf::from(".")
             } else {
@@ -111,7 +113,9 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
             .into_iter()
             .filter_entry(|e| {
                 let name = e.file_name().to_string_lossy();
-                !(e.depth() > 0 && e.file_type().is_dir() && (name == ".git" || name == ".terraform"))
+                !(e.depth() > 0
+                    && e.file_type().is_dir()
+                    && (name == ".git" || name == ".terraform"))
             });
         for entry in walker {
             let entry = match entry {
@@ -137,7 +141,9 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
             let path = entry.path();
             let rel = path.strip_prefix(root).unwrap_or(path);
             let display = display_join(&root_display, &rel.to_string_lossy());
-            let dir = path.parent().map_or_else(|| root.clone(), Path::to_path_buf);
+            let dir = path
+                .parent()
+                .map_or_else(|| root.clone(), Path::to_path_buf);
             add(&mut out, &dir, path, display);
         }
     }
@@ -173,7 +179,10 @@ pub fn list_dir(dir: &Path, display_dir: &str) -> Vec<SourceFile> {
     if let Ok(rd) = std::fs::read_dir(dir) {
         for entry in rd.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            let is_file = entry.file_type().map(|t| t.is_file() || t.is_symlink()).unwrap_or(false);
+            let is_file = entry
+                .file_type()
+                .map(|t| t.is_file() || t.is_symlink())
+                .unwrap_or(false);
             if is_file && is_config_file(&name) && entry.path().is_file() {
                 files.push(SourceFile {
                     path: entry.path(),

@@ -74,7 +74,12 @@ impl Scope<'_> {
                             }
                             match value::to_str(&kv) {
                                 Some(s) => s,
-                                None => return error(format!("object key must be a string, not {}", value::type_name(&kv))),
+                                None => {
+                                    return error(format!(
+                                        "object key must be a string, not {}",
+                                        value::type_name(&kv)
+                                    ))
+                                }
                             }
                         }
                     };
@@ -96,7 +101,10 @@ impl Scope<'_> {
                     Some(false) => self.eval(&c.false_expr, env),
                     None => match &cond {
                         Value::String(s) if is_placeholder(s) => value::after_apply(s),
-                        _ => error(format!("condition is a {}, not a bool", value::type_name(&cond))),
+                        _ => error(format!(
+                            "condition is a {}, not a bool",
+                            value::type_name(&cond)
+                        )),
                     },
                 }
             }
@@ -262,7 +270,9 @@ impl Scope<'_> {
                             _ => return error("grouping mismatch"),
                         }
                     } else if obj.contains_key(&key) {
-                        return error(format!("duplicate key {key:?} in for expression (use ... to group)"));
+                        return error(format!(
+                            "duplicate key {key:?} in for expression (use ... to group)"
+                        ));
                     } else {
                         obj.insert(key, val);
                     }
@@ -306,7 +316,9 @@ impl Scope<'_> {
                 None => error("module must be followed by a name"),
             },
             "data" => match (attr(0), attr(1)) {
-                (Some(t), Some(n)) => unk(format!("data source data.{t}.{n} is read at apply time")),
+                (Some(t), Some(n)) => {
+                    unk(format!("data source data.{t}.{n} is read at apply time"))
+                }
                 _ => error("data must be followed by a type and a name"),
             },
             "path" => {
@@ -355,10 +367,14 @@ impl Scope<'_> {
                             let addr = format!("{}{key}{}", self.prefix(), value::render_key(&k));
                             self.inst_ops(inst, &addr, &ops[1..], env)
                         }
-                        _ => unk(format!("instances of {key} are unknown (count/for_each unknown)")),
+                        _ => unk(format!(
+                            "instances of {key} are unknown (count/for_each unknown)"
+                        )),
                     }
                 }
-                _ => unk(format!("instances of {key} are unknown (count/for_each unknown)")),
+                _ => unk(format!(
+                    "instances of {key} are unknown (count/for_each unknown)"
+                )),
             },
             Expansion::Count | Expansion::ForEach => {
                 let first = ops.first().map(|o| o.value());
@@ -482,7 +498,9 @@ impl Scope<'_> {
             },
             Expansion::Unknown => match (ops.first().map(|o| o.value()), call.children.first()) {
                 (Some(TraversalOperator::Index(_)), Some((_, c))) => child_ops(c, &ops[1..]),
-                _ => unk(format!("instances of module.{name} are unknown (count/for_each unknown)")),
+                _ => unk(format!(
+                    "instances of module.{name} are unknown (count/for_each unknown)"
+                )),
             },
             Expansion::Count | Expansion::ForEach => {
                 let first = ops.first().map(|o| o.value());
@@ -498,14 +516,22 @@ impl Scope<'_> {
                     let ks = value::to_str(&k);
                     return match call.children.iter().find(|(ck, _)| value::to_str(ck) == ks) {
                         Some((_, c)) => child_ops(c, &ops[1..]),
-                        None => error(format!("module.{name}{} does not exist", value::render_key(&k))),
+                        None => error(format!(
+                            "module.{name}{} does not exist",
+                            value::render_key(&k)
+                        )),
                     };
                 }
                 if matches!(
                     first,
                     Some(TraversalOperator::FullSplat(_) | TraversalOperator::AttrSplat(_))
                 ) {
-                    return Value::Array(call.children.iter().map(|(_, c)| child_ops(c, &ops[1..])).collect());
+                    return Value::Array(
+                        call.children
+                            .iter()
+                            .map(|(_, c)| child_ops(c, &ops[1..]))
+                            .collect(),
+                    );
                 }
                 let whole = if call.expansion == Expansion::Count {
                     Value::Array(call.children.iter().map(|(_, c)| c.all_outputs()).collect())
@@ -550,8 +576,12 @@ impl Scope<'_> {
                         Value::Array(items) => items,
                         other => vec![other],
                     };
-                    let mapped =
-                        Value::Array(items.into_iter().map(|x| self.apply_ops(x, &rest[..n], env)).collect());
+                    let mapped = Value::Array(
+                        items
+                            .into_iter()
+                            .map(|x| self.apply_ops(x, &rest[..n], env))
+                            .collect(),
+                    );
                     return self.apply_ops(mapped, &rest[n..], env);
                 }
             }
@@ -578,11 +608,19 @@ pub fn index(v: Value, k: &Value) -> Value {
     }
     match v {
         Value::Array(mut items) => match value::as_i64(k) {
-            Some(i) if i >= 0 && (i as u64) < items.len() as u64 => {
-                #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "bounds checked")]
+            Some(i) if i >= 0 && (i as u64) < items.len() as u64 =>
+            {
+                #[expect(
+                    clippy::cast_possible_truncation,
+                    clippy::cast_sign_loss,
+                    reason = "bounds checked"
+                )]
                 items.swap_remove(i as usize)
             }
-            _ => error(format!("index {k} out of range for a list of {}", items.len())),
+            _ => error(format!(
+                "index {k} out of range for a list of {}",
+                items.len()
+            )),
         },
         Value::Object(mut m) => match value::to_str(k) {
             Some(s) => m
@@ -606,7 +644,10 @@ pub fn iterate(coll: Value) -> Result<Vec<(Value, Value)>, Value> {
             .collect()),
         Value::Object(m) => Ok(m.into_iter().map(|(k, v)| (Value::String(k), v)).collect()),
         Value::String(s) if is_placeholder(&s) => Err(value::after_apply(&s)),
-        other => Err(error(format!("cannot iterate over a {}", value::type_name(&other)))),
+        other => Err(error(format!(
+            "cannot iterate over a {}",
+            value::type_name(&other)
+        ))),
     }
 }
 

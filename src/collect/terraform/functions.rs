@@ -13,15 +13,21 @@ use serde_json::{Map, Value};
 
 use super::module::{Env, Scope};
 use super::value::{
-    self, as_f64, as_i64, error, fmt_number, has_placeholder, is_error, is_placeholder,
-    is_unknown, num, to_bool, to_set, to_str, unk,
+    self, as_f64, as_i64, error, fmt_number, has_placeholder, is_error, is_placeholder, is_unknown,
+    num, to_bool, to_set, to_str, unk,
 };
 use crate::model::first_unknown;
 
 type R = Result<Value, Value>;
 
 /// Calls function `name` with unevaluated `args` (so `try`/`can` can catch errors).
-pub fn call(scope: &Scope<'_>, name: &str, args: &[&Expression], expand_final: bool, env: &Env) -> Value {
+pub fn call(
+    scope: &Scope<'_>,
+    name: &str,
+    args: &[&Expression],
+    expand_final: bool,
+    env: &Env,
+) -> Value {
     match name {
         "try" => {
             for a in args {
@@ -83,7 +89,12 @@ fn text(v: &Value) -> Result<String, Value> {
     known(v)?;
     match v {
         Value::String(s) if is_placeholder(s) => Err(value::after_apply(s)),
-        other => to_str(other).ok_or_else(|| error(format!("expected a string, got {}", value::type_name(other)))),
+        other => to_str(other).ok_or_else(|| {
+            error(format!(
+                "expected a string, got {}",
+                value::type_name(other)
+            ))
+        }),
     }
 }
 
@@ -113,7 +124,10 @@ fn list(v: &Value) -> Result<Vec<Value>, Value> {
     match v {
         Value::Array(a) => Ok(a.clone()),
         Value::String(s) if is_placeholder(s) => Err(value::after_apply(s)),
-        other => Err(error(format!("expected a list, got {}", value::type_name(other)))),
+        other => Err(error(format!(
+            "expected a list, got {}",
+            value::type_name(other)
+        ))),
     }
 }
 
@@ -122,7 +136,10 @@ fn map(v: &Value) -> Result<Map<String, Value>, Value> {
     match v {
         Value::Object(m) => Ok(m.clone()),
         Value::String(s) if is_placeholder(s) => Err(value::after_apply(s)),
-        other => Err(error(format!("expected a map, got {}", value::type_name(other)))),
+        other => Err(error(format!(
+            "expected a map, got {}",
+            value::type_name(other)
+        ))),
     }
 }
 
@@ -134,7 +151,10 @@ fn strs(items: &[Value]) -> Result<Vec<String>, Value> {
     items.iter().map(text).collect()
 }
 
-#[expect(clippy::too_many_lines, reason = "one arm per function reads best as a table")]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one arm per function reads best as a table"
+)]
 fn dispatch(scope: &Scope<'_>, name: &str, args: Vec<Value>) -> R {
     let a0 = || arg(&args, 0);
     let a1 = || arg(&args, 1);
@@ -210,7 +230,12 @@ fn dispatch(scope: &Scope<'_>, name: &str, args: Vec<Value>) -> R {
                 Value::Bool(false)
             }
         }
-        "keys" => Value::Array(map(a0()?)?.keys().map(|k| Value::String(k.clone())).collect()),
+        "keys" => Value::Array(
+            map(a0()?)?
+                .keys()
+                .map(|k| Value::String(k.clone()))
+                .collect(),
+        ),
         "values" => Value::Array(map(a0()?)?.values().cloned().collect()),
         "flatten" => {
             fn flat(v: &Value, out: &mut Vec<Value>, depth: u32) -> Result<(), Value> {
@@ -269,7 +294,8 @@ fn dispatch(scope: &Scope<'_>, name: &str, args: Vec<Value>) -> R {
         }
         "slice" => {
             let l = list(a0()?)?;
-            let (Ok(s), Ok(e)) = (usize::try_from(int(a1()?)?), usize::try_from(int(a2()?)?)) else {
+            let (Ok(s), Ok(e)) = (usize::try_from(int(a1()?)?), usize::try_from(int(a2()?)?))
+            else {
                 return Err(error("slice: negative index"));
             };
             if s > e || e > l.len() {
@@ -359,7 +385,8 @@ fn dispatch(scope: &Scope<'_>, name: &str, args: Vec<Value>) -> R {
             for x in &first {
                 deep(x)?;
             }
-            let others: Vec<Vec<Value>> = args.iter().skip(1).map(list).collect::<Result<_, _>>()?;
+            let others: Vec<Vec<Value>> =
+                args.iter().skip(1).map(list).collect::<Result<_, _>>()?;
             let keep = |x: &Value| {
                 let inn = |o: &Vec<Value>| o.iter().any(|y| value::values_equal(x, y));
                 if name == "setintersection" {
@@ -394,7 +421,8 @@ fn dispatch(scope: &Scope<'_>, name: &str, args: Vec<Value>) -> R {
         }
         "transpose" => {
             let m = map(a0()?)?;
-            let mut out: std::collections::BTreeMap<String, Vec<Value>> = std::collections::BTreeMap::new();
+            let mut out: std::collections::BTreeMap<String, Vec<Value>> =
+                std::collections::BTreeMap::new();
             for (k, v) in m {
                 for s in strs(&list(&v)?)? {
                     out.entry(s).or_default().push(Value::String(k.clone()));
@@ -430,7 +458,11 @@ fn dispatch(scope: &Scope<'_>, name: &str, args: Vec<Value>) -> R {
             let l = list(a0()?)?;
             if l.iter().any(is_unknown) {
                 // The set's size and order are unknown until its elements are.
-                let u = l.iter().find(|x| is_unknown(x)).cloned().unwrap_or(Value::Null);
+                let u = l
+                    .iter()
+                    .find(|x| is_unknown(x))
+                    .cloned()
+                    .unwrap_or(Value::Null);
                 return Err(u);
             }
             Value::Array(to_set(l))
@@ -497,7 +529,11 @@ fn dispatch(scope: &Scope<'_>, name: &str, args: Vec<Value>) -> R {
             if s.is_empty() {
                 Value::Array(Vec::new())
             } else {
-                Value::Array(s.split(sep.as_str()).map(|p| Value::String(p.to_owned())).collect())
+                Value::Array(
+                    s.split(sep.as_str())
+                        .map(|p| Value::String(p.to_owned()))
+                        .collect(),
+                )
             }
         }
         "replace" => {
@@ -550,10 +586,22 @@ fn dispatch(scope: &Scope<'_>, name: &str, args: Vec<Value>) -> R {
             let off = int(a1()?)?;
             let len = int(a2()?)?;
             let n = i64::try_from(s.len()).unwrap_or(i64::MAX);
-            let start = if off < 0 { (n + off).max(0) } else { off.min(n) };
+            let start = if off < 0 {
+                (n + off).max(0)
+            } else {
+                off.min(n)
+            };
             let end = if len < 0 { n } else { (start + len).min(n) };
-            let (start, end) = (usize::try_from(start).unwrap_or(0), usize::try_from(end).unwrap_or(0));
-            Value::String(s.get(start..end.max(start)).unwrap_or_default().iter().collect())
+            let (start, end) = (
+                usize::try_from(start).unwrap_or(0),
+                usize::try_from(end).unwrap_or(0),
+            );
+            Value::String(
+                s.get(start..end.max(start))
+                    .unwrap_or_default()
+                    .iter()
+                    .collect(),
+            )
         }
         "startswith" => Value::Bool(text(a0()?)?.starts_with(&text(a1()?)?)),
         "endswith" => Value::Bool(text(a0()?)?.ends_with(&text(a1()?)?)),
@@ -570,13 +618,23 @@ fn dispatch(scope: &Scope<'_>, name: &str, args: Vec<Value>) -> R {
                         names
                             .iter()
                             .flatten()
-                            .map(|n| ((*n).to_owned(), caps.name(n).map_or(Value::Null, |m| Value::String(m.as_str().to_owned()))))
+                            .map(|n| {
+                                (
+                                    (*n).to_owned(),
+                                    caps.name(n).map_or(Value::Null, |m| {
+                                        Value::String(m.as_str().to_owned())
+                                    }),
+                                )
+                            })
                             .collect(),
                     )
                 } else {
                     Value::Array(
                         (1..caps.len())
-                            .map(|i| caps.get(i).map_or(Value::Null, |m| Value::String(m.as_str().to_owned())))
+                            .map(|i| {
+                                caps.get(i)
+                                    .map_or(Value::Null, |m| Value::String(m.as_str().to_owned()))
+                            })
                             .collect(),
                     )
                 }
@@ -621,7 +679,8 @@ fn dispatch(scope: &Scope<'_>, name: &str, args: Vec<Value>) -> R {
         }
         "base64encode" => Value::String(base64_encode(text(a0()?)?.as_bytes())),
         "base64decode" => {
-            let bytes = base64_decode(&text(a0()?)?).ok_or_else(|| error("base64decode: invalid input"))?;
+            let bytes =
+                base64_decode(&text(a0()?)?).ok_or_else(|| error("base64decode: invalid input"))?;
             Value::String(String::from_utf8(bytes).map_err(|_| error("base64decode: not UTF-8"))?)
         }
         "sha256" => {
@@ -664,12 +723,16 @@ fn dispatch(scope: &Scope<'_>, name: &str, args: Vec<Value>) -> R {
         "cidrsubnet" => Value::String(cidr_subnet(&text(a0()?)?, int(a1()?)?, int(a2()?)?)?),
         "cidrhost" => Value::String(cidr_host(&text(a0()?)?, int(a1()?)?)?),
         "cidrnetmask" => {
-            let net: ipnet::Ipv4Net = text(a0()?)?.parse().map_err(|_| error("cidrnetmask: invalid IPv4 CIDR"))?;
+            let net: ipnet::Ipv4Net = text(a0()?)?
+                .parse()
+                .map_err(|_| error("cidrnetmask: invalid IPv4 CIDR"))?;
             Value::String(net.netmask().to_string())
         }
         "cidrsubnets" => {
             let base = text(a0()?)?;
-            let net: ipnet::IpNet = base.parse().map_err(|_| error("cidrsubnets: invalid CIDR"))?;
+            let net: ipnet::IpNet = base
+                .parse()
+                .map_err(|_| error("cidrsubnets: invalid CIDR"))?;
             let total = if net.addr().is_ipv4() { 32 } else { 128 };
             let mut next: u128 = 0;
             let mut out = Vec::new();
@@ -685,7 +748,11 @@ fn dispatch(scope: &Scope<'_>, name: &str, args: Vec<Value>) -> R {
                 }
                 let host_bits = total - net.prefix_len();
                 let netnum = if size == 0 { 0 } else { next / size };
-                let sub = cidr_subnet(&base, i64::from(bits), i64::try_from(netnum).unwrap_or(i64::MAX))?;
+                let sub = cidr_subnet(
+                    &base,
+                    i64::from(bits),
+                    i64::try_from(netnum).unwrap_or(i64::MAX),
+                )?;
                 out.push(Value::String(sub));
                 next = next.saturating_add(size);
                 if host_bits < 128 && next > (1u128 << host_bits) {
@@ -711,7 +778,13 @@ fn dispatch(scope: &Scope<'_>, name: &str, args: Vec<Value>) -> R {
         }
         "basename" => {
             let p = text(a0()?)?;
-            Value::String(p.trim_end_matches('/').rsplit('/').next().unwrap_or_default().to_owned())
+            Value::String(
+                p.trim_end_matches('/')
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned(),
+            )
         }
         "dirname" => {
             let p = text(a0()?)?;
@@ -783,7 +856,9 @@ fn format(f: &str, args: &[Value]) -> Result<String, Value> {
         let Some(verb) = chars.next() else {
             return Err(error("format: trailing %"));
         };
-        let v = args.get(next_arg).ok_or_else(|| error("format: not enough arguments"))?;
+        let v = args
+            .get(next_arg)
+            .ok_or_else(|| error("format: not enough arguments"))?;
         next_arg += 1;
         if let Some(r) = first_unknown(v) {
             return Err(unk(r));
@@ -796,14 +871,19 @@ fn format(f: &str, args: &[Value]) -> Result<String, Value> {
                 other => string(other)?,
             },
             'q' => value::quote(&string(v)?),
-            't' => to_bool(v).ok_or_else(|| error("format: %t needs a bool"))?.to_string(),
+            't' => to_bool(v)
+                .ok_or_else(|| error("format: %t needs a bool"))?
+                .to_string(),
             'd' => int(v)?.to_string(),
             'f' | 'e' | 'g' => {
                 let n = number(v)?;
                 match (verb, precision) {
                     ('f', p) => format!("{n:.*}", p.unwrap_or(6)),
                     ('e', p) => format!("{n:.*e}", p.unwrap_or(6)),
-                    _ => fmt_number(&serde_json::Number::from_f64(n).ok_or_else(|| error("format: bad number"))?),
+                    _ => fmt_number(
+                        &serde_json::Number::from_f64(n)
+                            .ok_or_else(|| error("format: bad number"))?,
+                    ),
                 }
             }
             'x' => format!("{:x}", int(v)?),
@@ -823,8 +903,11 @@ fn format(f: &str, args: &[Value]) -> Result<String, Value> {
             if flags.contains('-') {
                 out.push_str(&body);
                 out.extend(std::iter::repeat_n(' ', pad));
-            } else if flags.contains('0') && matches!(verb, 'd' | 'f' | 'x' | 'X' | 'o' | 'b' | 'e') {
-                let (sign, digits) = body.strip_prefix('-').map_or(("", body.as_str()), |d| ("-", d));
+            } else if flags.contains('0') && matches!(verb, 'd' | 'f' | 'x' | 'X' | 'o' | 'b' | 'e')
+            {
+                let (sign, digits) = body
+                    .strip_prefix('-')
+                    .map_or(("", body.as_str()), |d| ("-", d));
                 out.push_str(sign);
                 out.extend(std::iter::repeat_n('0', pad));
                 out.push_str(digits);
@@ -860,7 +943,10 @@ fn render_ip(addr: u128, v4: bool) -> String {
 fn cidr_subnet(prefix: &str, newbits: i64, netnum: i64) -> Result<String, Value> {
     let (base, plen, total, v4) = cidr_parts(prefix)?;
     let newbits = u8::try_from(newbits).map_err(|_| error("cidrsubnet: bad newbits"))?;
-    let new_len = plen.checked_add(newbits).filter(|l| *l <= total).ok_or_else(|| error("cidrsubnet: prefix too long"))?;
+    let new_len = plen
+        .checked_add(newbits)
+        .filter(|l| *l <= total)
+        .ok_or_else(|| error("cidrsubnet: prefix too long"))?;
     let netnum = u128::try_from(netnum).map_err(|_| error("cidrsubnet: negative netnum"))?;
     if newbits < 128 && netnum >= (1u128 << newbits) {
         return Err(error("cidrsubnet: netnum out of range"));

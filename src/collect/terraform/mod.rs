@@ -99,7 +99,8 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Output {
                 file: None,
                 line: None,
                 column: None,
-                message: "the Terraform loader failed unexpectedly; results are incomplete".to_owned(),
+                message: "the Terraform loader failed unexpectedly; results are incomplete"
+                    .to_owned(),
             }],
             ..Output::default()
         }),
@@ -112,8 +113,18 @@ fn load_inner(paths: &[PathBuf], options: &Options) -> Output {
     let allowed_roots: Vec<PathBuf> = paths
         .iter()
         .filter_map(|p| {
-            let dir = if p.is_file() { p.parent().map(Path::to_path_buf) } else { Some(p.clone()) };
-            dir.map(|d| if d.as_os_str().is_empty() { PathBuf::from(".") } else { d })
+            let dir = if p.is_file() {
+                p.parent().map(Path::to_path_buf)
+            } else {
+                Some(p.clone())
+            };
+            dir.map(|d| {
+                if d.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    d
+                }
+            })
         })
         .filter_map(|d| std::fs::canonicalize(d).ok())
         .collect();
@@ -136,8 +147,11 @@ fn load_inner(paths: &[PathBuf], options: &Options) -> Output {
         .iter()
         .flat_map(|d| d.local_targets.iter().filter(|t| **t != d.dir).cloned())
         .collect();
-    let mut roots: Vec<Rc<module::ModuleDef>> =
-        defs.iter().filter(|d| !called.contains(&d.dir)).cloned().collect();
+    let mut roots: Vec<Rc<module::ModuleDef>> = defs
+        .iter()
+        .filter(|d| !called.contains(&d.dir))
+        .cloned()
+        .collect();
     // Modules that only call each other (a cycle with no outside caller) are evaluated as
     // roots too, so the cycle is reported instead of silently skipped.
     let mut reached = BTreeSet::new();
@@ -229,7 +243,10 @@ fn root_variables(
         .unwrap_or_default();
     auto.sort();
     for name in auto {
-        files.push((def.dir.join(&name), discover::display_join(&def.display, &name)));
+        files.push((
+            def.dir.join(&name),
+            discover::display_join(&def.display, &name),
+        ));
     }
     for p in &loader.options.var_files {
         files.push((p.clone(), discover::display_path(p)));
@@ -239,7 +256,13 @@ fn root_variables(
         let text = match loader.read_text(&path, &display) {
             Ok(t) => t,
             Err(msg) => {
-                loader.diag(DiagnosticLevel::Error, "read-error", Some(&display), None, msg);
+                loader.diag(
+                    DiagnosticLevel::Error,
+                    "read-error",
+                    Some(&display),
+                    None,
+                    msg,
+                );
                 continue;
             }
         };

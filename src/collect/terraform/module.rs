@@ -161,7 +161,11 @@ pub struct Loader {
 }
 
 impl Loader {
-    pub fn new(options: Options, allowed_roots: Vec<PathBuf>, found: BTreeMap<PathBuf, Vec<SourceFile>>) -> Self {
+    pub fn new(
+        options: Options,
+        allowed_roots: Vec<PathBuf>,
+        found: BTreeMap<PathBuf, Vec<SourceFile>>,
+    ) -> Self {
         let cwd = std::env::current_dir()
             .map(|p| super::discover::display_path(&p))
             .unwrap_or_else(|_| ".".to_owned());
@@ -179,7 +183,14 @@ impl Loader {
     }
 
     /// Records a diagnostic.
-    pub fn diag(&self, level: DiagnosticLevel, code: &str, file: Option<&str>, line: Option<u32>, message: String) {
+    pub fn diag(
+        &self,
+        level: DiagnosticLevel,
+        code: &str,
+        file: Option<&str>,
+        line: Option<u32>,
+        message: String,
+    ) {
         self.diagnostics.borrow_mut().push(Diagnostic {
             level,
             code: code.to_owned(),
@@ -232,9 +243,12 @@ impl Loader {
             let text = match self.read_text(&file.path, &file.display) {
                 Ok(t) => t,
                 Err(msg) => {
-                    self.diagnostics
-                        .borrow_mut()
-                        .push(parse::parse_error(&file.display, 1, 1, msg));
+                    self.diagnostics.borrow_mut().push(parse::parse_error(
+                        &file.display,
+                        1,
+                        1,
+                        msg,
+                    ));
                     continue;
                 }
             };
@@ -358,7 +372,11 @@ impl Loader {
     /// Reads `.terraform/modules/modules.json` of a root module.
     pub fn root_ctx(&self, def: &ModuleDef) -> RootCtx {
         let mut manifest = BTreeMap::new();
-        let path = def.dir.join(".terraform").join("modules").join("modules.json");
+        let path = def
+            .dir
+            .join(".terraform")
+            .join("modules")
+            .join("modules.json");
         if path.is_file() {
             let display = display_join(&def.display, ".terraform/modules/modules.json");
             match self.read_text(&path, &display) {
@@ -380,7 +398,8 @@ impl Loader {
                                 continue;
                             }
                             if let Ok(c) = std::fs::canonicalize(def.dir.join(dir)) {
-                                manifest.insert(key.to_owned(), (c, display_join(&def.display, dir)));
+                                manifest
+                                    .insert(key.to_owned(), (c, display_join(&def.display, dir)));
                             }
                         }
                     }
@@ -391,7 +410,13 @@ impl Loader {
                         e.to_string(),
                     )),
                 },
-                Err(msg) => self.diag(DiagnosticLevel::Warning, "read-error", Some(&display), None, msg),
+                Err(msg) => self.diag(
+                    DiagnosticLevel::Warning,
+                    "read-error",
+                    Some(&display),
+                    None,
+                    msg,
+                ),
             }
         }
         RootCtx {
@@ -519,7 +544,9 @@ impl<'l> Scope<'l> {
         let Some(def) = self.def.outputs.get(name) else {
             return value::error(format!("module has no output {name}"));
         };
-        self.outputs.borrow_mut().insert(name.to_owned(), Slot::Busy);
+        self.outputs
+            .borrow_mut()
+            .insert(name.to_owned(), Slot::Busy);
         let v = self.eval(&def.item, &Env::new());
         self.outputs
             .borrow_mut()
@@ -530,21 +557,38 @@ impl<'l> Scope<'l> {
     /// All outputs as one object.
     pub fn all_outputs(&self) -> Value {
         let names: Vec<String> = self.def.outputs.keys().cloned().collect();
-        Value::Object(names.into_iter().map(|n| {
-            let v = self.output(&n);
-            (n, v)
-        }).collect())
+        Value::Object(
+            names
+                .into_iter()
+                .map(|n| {
+                    let v = self.output(&n);
+                    (n, v)
+                })
+                .collect(),
+        )
     }
 
     /// Evaluates `count`/`for_each` of a body into instance keys and their environments.
-    fn expand(&self, body: &Body, what: &str, file: &str, line: u32) -> (Expansion, Vec<(Value, Env)>) {
+    fn expand(
+        &self,
+        body: &Body,
+        what: &str,
+        file: &str,
+        line: u32,
+    ) -> (Expansion, Vec<(Value, Env)>) {
         let env = Env::new();
         let unknown_env = |reason: &str| {
             let mut e = Env::new();
-            e.insert("count".to_owned(), value::object([("index".to_owned(), unk(reason))]));
+            e.insert(
+                "count".to_owned(),
+                value::object([("index".to_owned(), unk(reason))]),
+            );
             e.insert(
                 "each".to_owned(),
-                value::object([("key".to_owned(), unk(reason)), ("value".to_owned(), unk(reason))]),
+                value::object([
+                    ("key".to_owned(), unk(reason)),
+                    ("value".to_owned(), unk(reason)),
+                ]),
             );
             e
         };
@@ -556,7 +600,10 @@ impl<'l> Scope<'l> {
                 Some(line),
                 format!("{what}: {reason}; evaluated once, unexpanded"),
             );
-            (Expansion::Unknown, vec![(Value::Null, unknown_env(&reason))])
+            (
+                Expansion::Unknown,
+                vec![(Value::Null, unknown_env(&reason))],
+            )
         };
         if let Some(count) = body.attr("count") {
             let v = self.eval(&count.expr, &env);
@@ -569,7 +616,10 @@ impl<'l> Scope<'l> {
             let items = (0..n)
                 .map(|i| {
                     let mut e = Env::new();
-                    e.insert("count".to_owned(), value::object([("index".to_owned(), Value::from(i))]));
+                    e.insert(
+                        "count".to_owned(),
+                        value::object([("index".to_owned(), Value::from(i))]),
+                    );
                     (Value::from(i), e)
                 })
                 .collect();
@@ -578,7 +628,10 @@ impl<'l> Scope<'l> {
         if let Some(fe) = body.attr("for_each") {
             let v = self.eval(&fe.expr, &env);
             if is_unknown(&v) {
-                return unknown(format!("for_each is unknown ({})", first_unknown(&v).unwrap_or_default()));
+                return unknown(format!(
+                    "for_each is unknown ({})",
+                    first_unknown(&v).unwrap_or_default()
+                ));
             }
             let pairs: Vec<(String, Value)> = match v {
                 Value::Object(m) => m.into_iter().collect(),
@@ -586,10 +639,16 @@ impl<'l> Scope<'l> {
                     let mut pairs = Vec::new();
                     for item in items {
                         match &item {
-                            Value::String(s) if !value::is_placeholder(s) => pairs.push((s.clone(), item.clone())),
+                            Value::String(s) if !value::is_placeholder(s) => {
+                                pairs.push((s.clone(), item.clone()))
+                            }
                             other => {
                                 let reason = first_unknown(other).map_or_else(
-                                    || format!("for_each set element {other} is not a known string"),
+                                    || {
+                                        format!(
+                                            "for_each set element {other} is not a known string"
+                                        )
+                                    },
                                     |r| format!("for_each element is unknown ({r})"),
                                 );
                                 return unknown(reason);
@@ -611,7 +670,10 @@ impl<'l> Scope<'l> {
                     let mut e = Env::new();
                     e.insert(
                         "each".to_owned(),
-                        value::object([("key".to_owned(), Value::String(k.clone())), ("value".to_owned(), val)]),
+                        value::object([
+                            ("key".to_owned(), Value::String(k.clone())),
+                            ("value".to_owned(), val),
+                        ]),
                     );
                     (Value::String(k), e)
                 })
@@ -630,7 +692,9 @@ impl<'l> Scope<'l> {
             None => {}
         }
         let def = self.def.resources.get(key)?;
-        self.resources.borrow_mut().insert(key.to_owned(), Slot::Busy);
+        self.resources
+            .borrow_mut()
+            .insert(key.to_owned(), Slot::Busy);
         let what = format!("{}{key}", self.prefix());
         let (expansion, items) = self.expand(&def.body, &what, &def.file, def.lines.0);
         let mut instances = Vec::with_capacity(items.len());
@@ -691,7 +755,14 @@ impl<'l> Scope<'l> {
             let group = groups.entry(block.kind.clone()).or_default();
             let path = format!("{prefix}{}.{}", block.kind, group.len());
             let mut sub = Map::new();
-            self.eval_body(&block.body, env, &format!("{path}."), false, &mut sub, lines);
+            self.eval_body(
+                &block.body,
+                env,
+                &format!("{path}."),
+                false,
+                &mut sub,
+                lines,
+            );
             group.push(Value::Object(sub));
             lines.insert(path, block.lines);
             lines
@@ -741,7 +812,9 @@ impl<'l> Scope<'l> {
                 let reason = first_unknown(&v).unwrap_or_default();
                 unknown_groups.insert(
                     label.clone(),
-                    unk(format!("for_each of dynamic block {label} is unknown ({reason})")),
+                    unk(format!(
+                        "for_each of dynamic block {label} is unknown ({reason})"
+                    )),
                 );
                 return;
             }
@@ -755,7 +828,10 @@ impl<'l> Scope<'l> {
             other => {
                 unknown_groups.insert(
                     label.clone(),
-                    value::error(format!("for_each of dynamic block {label} is a {}", value::type_name(&other))),
+                    value::error(format!(
+                        "for_each of dynamic block {label} is a {}",
+                        value::type_name(&other)
+                    )),
                 );
                 return;
             }
@@ -769,7 +845,14 @@ impl<'l> Scope<'l> {
             );
             let path = format!("{prefix}{label}.{}", group.len());
             let mut sub = Map::new();
-            self.eval_body(&content.body, &env2, &format!("{path}."), false, &mut sub, lines);
+            self.eval_body(
+                &content.body,
+                &env2,
+                &format!("{path}."),
+                false,
+                &mut sub,
+                lines,
+            );
             group.push(Value::Object(sub));
             lines.insert(path, content.lines);
         }
@@ -809,7 +892,10 @@ impl<'l> Scope<'l> {
         };
         let body = &def.item.body;
         let Some(source) = literal_source(body) else {
-            return unresolved("module-unresolved", format!("{addr}: source is not a literal string"));
+            return unresolved(
+                "module-unresolved",
+                format!("{addr}: source is not a literal string"),
+            );
         };
         let mut keys = self.keys.clone();
         keys.push(name.to_owned());
@@ -830,7 +916,10 @@ impl<'l> Scope<'l> {
             return unresolved("module-cycle", format!("{addr} (source \"{source}\") calls a module that is already being evaluated (cycle)"));
         }
         if self.chain.len() >= MAX_MODULE_DEPTH {
-            return unresolved("module-depth", format!("{addr}: module nesting is deeper than {MAX_MODULE_DEPTH}"));
+            return unresolved(
+                "module-depth",
+                format!("{addr}: module nesting is deeper than {MAX_MODULE_DEPTH}"),
+            );
         }
         let child_def = self.loader.module_def(&dir, &display);
         let (expansion, items) = self.expand(body, &addr, &def.file, def.lines.0);

@@ -292,7 +292,12 @@ impl JsonConv<'_> {
             } else {
                 let text = json_to_hcl(value, literal);
                 let expr = hcl_edit::parser::parse_expr(&text).map_err(|e| {
-                    parse_error(self.display, line, 1, format!("in \"{key}\": {}", e.message()))
+                    parse_error(
+                        self.display,
+                        line,
+                        1,
+                        format!("in \"{key}\": {}", e.message()),
+                    )
                 })?;
                 body.attrs.push(Attr {
                     name: key.clone(),

@@ -58,7 +58,10 @@ pub fn after_apply(s: &str) -> Value {
 /// Makes a JSON number from an `f64`, preferring an integer representation when exact.
 pub fn num(f: f64) -> Value {
     if f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15 {
-        #[expect(clippy::cast_possible_truncation, reason = "checked integral and in range")]
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "checked integral and in range"
+        )]
         return Value::Number(Number::from(f as i64));
     }
     Number::from_f64(f).map_or_else(|| unk("number is not finite"), Value::Number)
@@ -77,7 +80,10 @@ pub fn as_f64(v: &Value) -> Option<f64> {
 pub fn as_i64(v: &Value) -> Option<i64> {
     let f = as_f64(v)?;
     if f.fract() == 0.0 && f.abs() < 9.0e15 {
-        #[expect(clippy::cast_possible_truncation, reason = "checked integral and in range")]
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "checked integral and in range"
+        )]
         Some(f as i64)
     } else {
         None
@@ -104,7 +110,10 @@ pub fn fmt_number(n: &Number) -> String {
     }
     match n.as_f64() {
         Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
-            #[expect(clippy::cast_possible_truncation, reason = "checked integral and in range")]
+            #[expect(
+                clippy::cast_possible_truncation,
+                reason = "checked integral and in range"
+            )]
             let i = f as i64;
             i.to_string()
         }
@@ -144,8 +153,7 @@ pub fn values_equal(a: &Value, b: &Value) -> bool {
         }
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len()
-                && x
-                    .iter()
+                && x.iter()
                     .all(|(k, v)| y.get(k).is_some_and(|w| values_equal(v, w)))
         }
         _ => a == b,
@@ -154,10 +162,7 @@ pub fn values_equal(a: &Value, b: &Value) -> bool {
 
 /// Sorts and de-duplicates values to make a set (deterministic order).
 pub fn to_set(items: Vec<Value>) -> Vec<Value> {
-    let mut keyed: Vec<(String, Value)> = items
-        .into_iter()
-        .map(|v| (set_key(&v), v))
-        .collect();
+    let mut keyed: Vec<(String, Value)> = items.into_iter().map(|v| (set_key(&v), v)).collect();
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
     keyed.dedup_by(|a, b| a.0 == b.0);
     keyed.into_iter().map(|(_, v)| v).collect()

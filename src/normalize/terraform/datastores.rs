@@ -47,6 +47,12 @@ fn dynamodb_table(inst: &TfInstance) -> Builder {
         pitr,
         "point_in_time_recovery",
     );
+    let sse = match block(v, "server_side_encryption") {
+        Arg::Absent => Value::Bool(false),
+        Arg::Unknown(m) => m,
+        Arg::Known(p) => boolean(p, "enabled", Some(false)),
+    };
+    b.arg("sse_enabled", sse, "server_side_encryption");
     b.arg("tags", tags(v), "tags");
     b
 }
@@ -70,7 +76,9 @@ fn elasticache(inst: &TfInstance) -> Builder {
     let at_rest = match (arg(v, "at_rest_encryption_enabled"), engine.as_str()) {
         (Arg::Absent, Some("valkey")) => Value::Bool(true),
         (Arg::Absent, Some(_)) => Value::Bool(false),
-        (Arg::Absent, None) => unknown("the at-rest default depends on the engine, which is unknown"),
+        (Arg::Absent, None) => {
+            unknown("the at-rest default depends on the engine, which is unknown")
+        }
         _ => boolean(v, "at_rest_encryption_enabled", None),
     };
     b.arg(
@@ -98,7 +106,11 @@ fn elasticache(inst: &TfInstance) -> Builder {
         Arg::Known(other) => unknown(format!("`auth_token` is not a string: {other}")),
     };
     b.arg("auth_token_enabled", auth, "auth_token");
-    b.arg("user_group_ids", strings(v, "user_group_ids"), "user_group_ids");
+    b.arg(
+        "user_group_ids",
+        strings(v, "user_group_ids"),
+        "user_group_ids",
+    );
     b.arg("tags", tags(v), "tags");
     b
 }
@@ -162,10 +174,7 @@ pub(super) fn enrich_rds(managed: &[&TfInstance], out: &mut [Resource]) {
         };
         let (group, tls) = match group_key {
             None => (Value::Null, Value::Null),
-            Some(key) => (
-                string(v, key),
-                tls_required(inst, key, groups, group_type),
-            ),
+            Some(key) => (string(v, key), tls_required(inst, key, groups, group_type)),
         };
         let mut set = |key: &str, value: Value, src: Option<&str>| {
             if let Value::Object(map) = &mut r.attributes {

@@ -14,7 +14,10 @@ fn every_new_output_matches_its_kind_schema() {
         inst("aws_dynamodb_table.t", json!({"name": "t"})),
         inst("aws_elasticache_replication_group.r", json!({})),
         inst("aws_db_snapshot.s", json!({"db_snapshot_identifier": "s"})),
-        inst("aws_db_cluster_snapshot.c", json!({"shared_accounts": ["all"]})),
+        inst(
+            "aws_db_cluster_snapshot.c",
+            json!({"shared_accounts": ["all"]}),
+        ),
         inst("aws_iam_account_password_policy.p", json!({})),
         inst("aws_iam_policy_attachment.a", json!({"users": ["u"]})),
         inst("aws_iam_user_policy_attachment.u", json!({"user": "u"})),
@@ -32,7 +35,10 @@ fn every_new_output_matches_its_kind_schema() {
     assert_eq!(attr(r, "at_rest_encryption_enabled"), false);
     assert_eq!(attr(r, "transit_encryption_enabled"), false);
     assert_eq!(attr(r, "auth_token_enabled"), false);
-    assert_eq!(attr(find(&rs, "aws_db_cluster_snapshot.c"), "cluster"), true);
+    assert_eq!(
+        attr(find(&rs, "aws_db_cluster_snapshot.c"), "cluster"),
+        true
+    );
     let p = find(&rs, "aws_iam_account_password_policy.p");
     assert_eq!(attr(p, "minimum_password_length"), 6);
     assert_eq!(attr(p, "password_reuse_prevention"), &json!(null));
@@ -131,7 +137,10 @@ fn parameter_groups_are_joined_for_tls() {
     assert_eq!(tls("aws_db_instance.by_name"), json!(false));
     assert_eq!(tls("aws_db_instance.unset_param"), json!(null));
     assert_eq!(tls("aws_db_instance.default_group"), json!(null));
-    assert!(is_unknown(find(&rs, "aws_db_instance.outside"), "tls_required"));
+    assert!(is_unknown(
+        find(&rs, "aws_db_instance.outside"),
+        "tls_required"
+    ));
     let c = find(&rs, "aws_rds_cluster.c");
     assert!(is_unknown(c, "tls_required"));
     assert_eq!(
