@@ -7,7 +7,7 @@ metadata := {
 	"id": "rds-automated-backups",
 	"name": "rds-backups-too-short",
 	"title": "RDS automated backups are retained long enough",
-	"description": "Automated backups (and point-in-time restore) must be kept at least min_retention_days. Omitted, the RDS API keeps 1 day; 0 disables backups. Aurora cluster members are judged through their cluster.",
+	"description": "Automated backups (and point-in-time restore) must be kept at least min_retention_days. Omitted, the RDS API keeps 1 day; 0 disables backups. Aurora cluster members are judged through their cluster; read replicas through their source.",
 	"severity": "medium",
 	"kinds": ["aws.rds.db_instance", "aws.rds.cluster"],
 	"inputs": ["backup_retention_period"],
@@ -19,6 +19,11 @@ metadata := {
 # An Aurora cluster member: the cluster carries this setting and is judged on its own.
 member if {
 	is_string(input.cluster_identifier)
+}
+
+# A read replica: backups are taken from its source (PostgreSQL replicas cannot have any).
+member if {
+	is_string(input.replica_source)
 }
 
 min_days := lib.param(metadata, "min_retention_days")
@@ -37,7 +42,7 @@ deny contains {"message": msg, "path": "backup_retention_period"} if {
 
 describe(0) := "automated backups are disabled (retention 0 days)"
 
-describe(d) := sprintf("automated backups are kept %d days, fewer than %d", [d, min_days]) if {
+describe(d) := sprintf("automated backups are kept %d day(s), fewer than %d", [d, min_days]) if {
 	d > 0
 	input.backup_retention_period != null
 }

@@ -152,6 +152,12 @@ pub(super) fn enrich_rds(all: &[&CfnResource], out: &mut [Resource]) {
             map.insert("enabled_cloudwatch_logs_exports".into(), exports);
             map.insert("parameter_group_name".into(), group);
             map.insert("tls_required".into(), tls);
+            if res.kind == "aws.rds.db_instance" {
+                map.insert(
+                    "replica_source".into(),
+                    string(p, "SourceDBInstanceIdentifier"),
+                );
+            }
         }
     }
 }

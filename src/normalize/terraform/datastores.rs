@@ -4,7 +4,7 @@
 //! group and whether it forces TLS).
 //!
 //! Invariant: [`enrich_rds`] writes `enabled_cloudwatch_logs_exports`, `parameter_group_name`
-//! and `tls_required` on every Terraform
+//! and `tls_required` (and `replica_source` on instances) on every Terraform
 //! `aws.rds.db_instance` / `aws.rds.cluster` resource, so the kind schemas hold.
 
 use serde_json::Value;
@@ -198,6 +198,14 @@ pub(super) fn enrich_rds(managed: &[&TfInstance], out: &mut [Resource]) {
         );
         set("parameter_group_name", group, group_key);
         set("tls_required", tls, group_key);
+        if r.kind == "aws.rds.db_instance" {
+            let source = if inst.resource_type == "aws_db_instance" {
+                string(v, "replicate_source_db")
+            } else {
+                Value::Null
+            };
+            set("replica_source", source, Some("replicate_source_db"));
+        }
     }
 }
 

@@ -22,6 +22,10 @@ fn every_new_output_matches_its_kind_schema() {
         inst("aws_iam_policy_attachment.a", json!({"users": ["u"]})),
         inst("aws_iam_user_policy_attachment.u", json!({"user": "u"})),
         inst("aws_db_instance.d", json!({})),
+        inst(
+            "aws_db_instance.replica",
+            json!({"replicate_source_db": "${aws_db_instance.d.identifier}"}),
+        ),
         inst("aws_rds_cluster.c", json!({})),
         inst("aws_rds_cluster_instance.i", json!({})),
     ]);
@@ -49,6 +53,11 @@ fn every_new_output_matches_its_kind_schema() {
     let d = find(&rs, "aws_db_instance.d");
     assert_eq!(attr(d, "enabled_cloudwatch_logs_exports"), &json!([]));
     assert_eq!(attr(d, "tls_required"), &json!(null));
+    assert_eq!(attr(d, "replica_source"), &json!(null));
+    assert_eq!(
+        attr(find(&rs, "aws_db_instance.replica"), "replica_source"),
+        "${aws_db_instance.d.identifier}"
+    );
     let i = find(&rs, "aws_rds_cluster_instance.i");
     assert_eq!(attr(i, "enabled_cloudwatch_logs_exports"), &json!(null));
 }
