@@ -446,7 +446,16 @@ impl Scope<'_> {
                 Value::Object(obj)
             }
             Some(TraversalOperator::GetAttr(a)) => match inst.values.get(a.as_str()) {
-                Some(v) => self.apply_ops(v.clone(), &ops[1..], env),
+                Some(v) => {
+                    let r = self.apply_ops(v.clone(), &ops[1..], env);
+                    // A computed attribute inside a configured nested block
+                    // (`vpc_config[0].cluster_security_group_id`) is set after apply too.
+                    if first_unknown(&r).is_some_and(|m| m.contains("has no attribute")) {
+                        Value::String(format!("${{{addr}{}}}", self.render_ops(ops, env)))
+                    } else {
+                        r
+                    }
+                }
                 None => Value::String(format!("${{{addr}{}}}", self.render_ops(ops, env))),
             },
             Some(_) => {

@@ -747,7 +747,7 @@ fn dispatch(scope: &Scope<'_>, name: &str, args: Vec<Value>) -> R {
                     next = (next / size + 1) * size;
                 }
                 let host_bits = total - net.prefix_len();
-                let netnum = if size == 0 { 0 } else { next / size };
+                let netnum = next.checked_div(size).unwrap_or(0);
                 let sub = cidr_subnet(
                     &base,
                     i64::from(bits),

@@ -15,6 +15,8 @@ mod eval;
 mod functions;
 mod module;
 mod parse;
+#[cfg(test)]
+mod tests;
 mod value;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -61,12 +61,19 @@ pub struct Named<T> {
     pub lines: Lines,
 }
 
+/// A `variable` block: its default and type constraint.
+#[derive(Debug)]
+pub struct VarDef {
+    pub default: Option<Expression>,
+    pub ty: Option<Expression>,
+}
+
 /// The parsed configuration of one module directory.
 #[derive(Debug, Default)]
 pub struct ModuleDef {
     pub dir: PathBuf,
     pub display: String,
-    pub variables: BTreeMap<String, Named<Option<Expression>>>,
+    pub variables: BTreeMap<String, Named<VarDef>>,
     pub locals: BTreeMap<String, Named<Expression>>,
     pub outputs: BTreeMap<String, Named<Expression>>,
     /// Keyed `type.name` (managed) or `data.type.name`.
@@ -315,7 +322,10 @@ impl Loader {
                 }
                 "variable" => {
                     let Some(name) = label(0) else { continue };
-                    let default = block.body.attr("default").map(|a| a.expr.clone());
+                    let default = VarDef {
+                        default: block.body.attr("default").map(|a| a.expr.clone()),
+                        ty: block.body.attr("type").map(|a| a.expr.clone()),
+                    };
                     if def.variables.contains_key(&name) {
                         self.duplicate(file, lines.0, &format!("var.{name}"));
                         continue;
@@ -480,17 +490,87 @@ impl<'l> Scope<'l> {
         let env = Env::new();
         let mut vars = BTreeMap::new();
         for (name, var) in &scope.def.variables {
-            let v = match (inputs.remove(name), &var.item) {
+            let v = match (inputs.remove(name), &var.item.default) {
                 // Like Terraform, a null input falls back to the default when there is one.
                 (Some(Value::Null), Some(default)) => scope.eval(default, &env),
                 (Some(v), _) => v,
                 (None, Some(default)) => scope.eval(default, &env),
                 (None, None) => unk(format!("variable {name} has no value")),
             };
+            let v = match &var.item.ty {
+                Some(ty) => scope.convert(v, ty, 0),
+                None => v,
+            };
             vars.insert(name.clone(), v);
         }
         *scope.vars.borrow_mut() = vars;
         scope
+    }
+
+    /// Applies the parts of a type constraint that change values: `optional(T, default)`
+    /// attributes of `object(...)` types are filled in (with the default or null), through
+    /// `map`/`list`/`set` element types. Other conversions are left to the consumer.
+    fn convert(&self, v: Value, ty: &Expression, depth: u32) -> Value {
+        let Expression::FuncCall(f) = ty else {
+            return v;
+        };
+        if depth > 32 || first_unknown(&v).is_some() && is_unknown(&v) {
+            return v;
+        }
+        let arg0 = f.args.iter().next();
+        match (f.name.name.as_str(), v, arg0) {
+            ("optional", v, Some(inner)) => self.convert(v, inner, depth + 1),
+            ("map", Value::Object(m), Some(inner)) => Value::Object(
+                m.into_iter()
+                    .map(|(k, x)| (k, self.convert(x, inner, depth + 1)))
+                    .collect(),
+            ),
+            ("list" | "set", Value::Array(items), Some(inner)) => Value::Array(
+                items
+                    .into_iter()
+                    .map(|x| self.convert(x, inner, depth + 1))
+                    .collect(),
+            ),
+            ("object", Value::Object(mut m), Some(Expression::Object(attrs))) => {
+                for (k, aty) in attrs.iter() {
+                    let key = match k {
+                        hcl_edit::expr::ObjectKey::Ident(id) => id.as_str().to_owned(),
+                        hcl_edit::expr::ObjectKey::Expression(e) => match e {
+                            Expression::String(s) => s.value().clone(),
+                            Expression::Variable(id) => id.as_str().to_owned(),
+                            _ => continue,
+                        },
+                    };
+                    let aty = aty.expr();
+                    match m.remove(&key) {
+                        Some(x) if !x.is_null() => {
+                            m.insert(key, self.convert(x, aty, depth + 1));
+                        }
+                        present => {
+                            let default = match aty {
+                                Expression::FuncCall(of) if of.name.name.as_str() == "optional" => {
+                                    of.args.iter().nth(1).map(|d| {
+                                        let dv = self.eval(d, &Env::new());
+                                        match of.args.iter().next() {
+                                            Some(t) => self.convert(dv, t, depth + 1),
+                                            None => dv,
+                                        }
+                                    })
+                                }
+                                _ => None,
+                            };
+                            match (present, default) {
+                                (_, Some(d)) => m.insert(key, d),
+                                (Some(x), None) => m.insert(key, x),
+                                (None, None) => m.insert(key, Value::Null),
+                            };
+                        }
+                    }
+                }
+                Value::Object(m)
+            }
+            (_, v, _) => v,
+        }
     }
 
     /// Address prefix of this module instance (`module.a.` or empty).

@@ -1,0 +1,192 @@
+"""moto server for vouch's AWS collector tests, with two fixes and a fault switch.
+
+Wraps moto 5.2.5's WSGI dispatcher and:
+  * rewrites S3 GetBucketVersioning's root element (moto: GetBucketVersioningResponse, the
+    service and the SDK: VersioningConfiguration);
+  * rewrites Config's "2026-11-25 01:35:52.926551+00:00" timestamps into epoch seconds, the
+    awsJson1_1 wire format the SDK parses;
+  * injects faults for chosen operations, set through a control endpoint:
+      POST   /__vouch/faults  {"rules": [{"operation": "GetBucketEncryption", "code": "AccessDenied",
+                                          "status": 403, "bucket": "optional", "times": null,
+                                          "delay": 0}]}
+      DELETE /__vouch/faults  (clears every rule)
+      GET    /__vouch/calls   (operations seen so far, for assertions)
+    `times` limits how often a rule fires (then it is spent); `delay` sleeps before answering
+    (to test timeouts). Only read operations are matched, so seeding is never disturbed.
+
+Loopback only. Never point this at anything but tests.
+"""
+
+import datetime
+import json
+import re
+import sys
+import threading
+import time
+from urllib.parse import parse_qs
+
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from werkzeug.serving import run_simple
+
+S3_SUBRESOURCES = {
+    "encryption": "GetBucketEncryption",
+    "publicAccessBlock": "GetPublicAccessBlock",
+    "policyStatus": "GetBucketPolicyStatus",
+    "policy": "GetBucketPolicy",
+    "acl": "GetBucketAcl",
+    "versioning": "GetBucketVersioning",
+    "logging": "GetBucketLogging",
+    "object-lock": "GetObjectLockConfiguration",
+    "location": "GetBucketLocation",
+    "ownershipControls": "GetBucketOwnershipControls",
+    "tagging": "GetBucketTagging",
+}
+
+CONFIG_TS = re.compile(rb'"(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?(?:\+00:00|Z)?)"')
+
+_lock = threading.Lock()
+_rules = []
+_calls = []
+
+
+def operation_of(environ):
+    """Best-effort (service, operation, bucket) of a request; None when it is a write."""
+    method = environ.get("REQUEST_METHOD", "GET")
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    if target:
+        service, _, op = target.partition(".")
+        return op, None
+    path = environ.get("PATH_INFO", "")
+    query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+    auth = environ.get("HTTP_AUTHORIZATION", "")
+    scope = re.search(r"Credential=[^/]+/[^/]+/([^/]+)/([^/]+)/", auth)
+    service = scope.group(2) if scope else ""
+    if service == "guardduty" and method == "GET":
+        parts = [p for p in path.split("/") if p]
+        if parts == ["detector"]:
+            return "ListDetectors", None
+        if len(parts) == 2 and parts[0] == "detector":
+            return "GetDetector", None
+        return None, None
+    if service == "s3" and method == "GET":
+        parts = [p for p in path.split("/") if p]
+        if not parts:
+            return "ListBuckets", None
+        if len(parts) == 1:
+            for key, op in S3_SUBRESOURCES.items():
+                if key in query:
+                    return op, parts[0]
+        return None, None
+    if service == "sts":
+        return "GetCallerIdentity", None
+    return None, None
+
+
+def error_response(start_response, rule, environ):
+    code = rule.get("code", "AccessDenied")
+    status = int(rule.get("status", 403))
+    message = rule.get("message", "injected by vouch moto shim")
+    reason = {400: "Bad Request", 403: "Forbidden", 429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable"}.get(status, "Error")
+    if environ.get("HTTP_X_AMZ_TARGET") or "guardduty" in environ.get("HTTP_AUTHORIZATION", ""):
+        body = json.dumps({"__type": code, "message": message, "Message": message}).encode()
+        headers = [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-ErrorType", code)]
+    else:
+        body = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>%s</Code><Message>%s</Message>'
+            "<RequestId>vouch</RequestId></Error>" % (code, message)
+        ).encode()
+        headers = [("Content-Type", "application/xml")]
+    headers.append(("Content-Length", str(len(body))))
+    start_response("%d %s" % (status, reason), headers)
+    return [body]
+
+
+def control(environ, start_response):
+    method = environ["REQUEST_METHOD"]
+    path = environ.get("PATH_INFO", "")
+    global _rules
+    with _lock:
+        if path == "/__vouch/faults" and method == "POST":
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            data = json.loads(environ["wsgi.input"].read(length) or b"{}")
+            _rules = list(data.get("rules", []))
+        elif path == "/__vouch/faults" and method == "DELETE":
+            _rules = []
+        elif path == "/__vouch/calls" and method == "DELETE":
+            _calls.clear()
+        body = json.dumps({"rules": _rules, "calls": _calls}).encode()
+    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def make_app():
+    moto_app = DomainDispatcherApplication(create_backend_app)
+
+    def app(environ, start_response):
+        if environ.get("PATH_INFO", "").startswith("/__vouch/"):
+            return control(environ, start_response)
+        op, bucket = operation_of(environ)
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        fired = None
+        with _lock:
+            if op:
+                _calls.append(op)
+            for rule in _rules:
+                if op is None or rule.get("operation") != op:
+                    continue
+                if rule.get("bucket") and rule.get("bucket") != bucket:
+                    continue
+                times = rule.get("times")
+                if times is not None:
+                    if times <= 0:
+                        continue
+                    rule["times"] = times - 1
+                fired = dict(rule)
+                break
+        if fired is not None:
+            if fired.get("delay"):
+                time.sleep(float(fired["delay"]))
+            if fired.get("code"):
+                return error_response(start_response, fired, environ)
+
+        is_versioning = op == "GetBucketVersioning" or (
+            environ.get("REQUEST_METHOD") == "GET" and "versioning" in environ.get("QUERY_STRING", "")
+        )
+        is_config = target.startswith("StarlingDoveService.")
+        if not (is_versioning or is_config):
+            return moto_app(environ, start_response)
+
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"] = status
+            captured["headers"] = headers
+            return lambda data: None
+
+        body = b"".join(moto_app(environ, capture))
+        if is_versioning:
+            body = body.replace(b"GetBucketVersioningResponse", b"VersioningConfiguration")
+        if is_config:
+            body = CONFIG_TS.sub(_to_epoch, body)
+        headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
+        headers.append(("Content-Length", str(len(body))))
+        start_response(captured["status"], headers)
+        return [body]
+
+    return app
+
+
+def _to_epoch(match):
+    text = match.group(1).decode()
+    try:
+        value = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return match.group(0)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.timezone.utc)
+    return ("%.3f" % value.timestamp()).encode()
+
+
+if __name__ == "__main__":
+    port = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
+    run_simple("127.0.0.1", port, make_app(), threaded=True)

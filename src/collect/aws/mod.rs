@@ -1,0 +1,482 @@
+//! Live AWS collection: AWS Config, S3, KMS and GuardDuty read through the AWS SDK into a
+//! versioned [`AwsSnapshot`] of normalized resources.
+//!
+//! This module owns the run: options, credentials (profile, assumed roles), the region
+//! fan-out, limits (per-service-and-region concurrency, per-call timeout, whole-run deadline,
+//! adaptive retries) and the snapshot file format. The per-service collectors
+//! ([`s3`], [`kms`], [`guardduty`], [`config`]) return raw documents; shaping them into
+//! canonical kinds is [`crate::normalize::aws`].
+//!
+//! Invariant: a call that is denied, fails or times out never yields a value. Its attribute
+//! becomes the unknown marker and the call is listed in [`AwsSnapshot::failed_calls`];
+//! the snapshot is then not [`complete`](AwsSnapshot::complete). "Not configured" answers
+//! (`NoSuchBucketPolicy`, ...) are facts (`null`). No secret values are stored: key
+//! material is never read, and policies are configuration, not secrets.
+
+pub mod call;
+pub mod client;
+pub mod config;
+pub mod guardduty;
+pub mod kms;
+pub mod ops;
+pub mod raw;
+pub mod s3;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_config::SdkConfig;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::{Deserialize, Serialize};
+use sha2::Digest;
+
+pub use call::FailedCall;
+use call::{Answer, Caller};
+use raw::RawResource;
+
+use crate::model::{Diagnostic, DiagnosticLevel, Snapshot};
+
+/// Version of the [`AwsSnapshot`] JSON layout; bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Regions enabled by default in the `aws` partition, used by `all_regions`.
+///
+/// A static list because listing regions needs the EC2 API, which no collector otherwise
+/// uses; opt-in regions (e.g. `af-south-1`) must be named explicitly.
+pub const DEFAULT_REGIONS: &[&str] = &[
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ca-central-1",
+    "eu-central-1",
+    "eu-north-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+];
+
+/// What to collect and how.
+#[derive(Debug, Clone)]
+pub struct AwsOptions {
+    /// Named profile from the shared config files; `None` uses the default chain.
+    pub profile: Option<String>,
+    /// Regions to read. Empty (and `all_regions` off) means the profile's region.
+    pub regions: Vec<String>,
+    /// Read every region in [`DEFAULT_REGIONS`] (plus any in `regions`).
+    pub all_regions: bool,
+    /// Roles to assume, one collection per role (an account each). Empty: the caller's identity.
+    pub assume_roles: Vec<String>,
+    pub external_id: Option<String>,
+    pub session_name: String,
+    /// Endpoint override (an emulator). `AWS_ENDPOINT_URL` is honoured when this is `None`.
+    pub endpoint_url: Option<String>,
+    /// Limit for one call, retries included.
+    pub call_timeout: Duration,
+    /// Limit for the whole run; calls not started by then are unknown.
+    pub deadline: Duration,
+    /// Concurrent calls per service and region.
+    pub concurrency: usize,
+    /// Attempts per call (adaptive retry mode), at least 1.
+    pub max_attempts: u32,
+    /// First retry backoff (exponential, jittered, after that).
+    pub initial_backoff: Duration,
+    /// AWS Config aggregator to query as well (best effort).
+    pub config_aggregator: Option<String>,
+    /// Show a progress bar on stderr.
+    pub progress: bool,
+}
+
+impl Default for AwsOptions {
+    fn default() -> Self {
+        Self {
+            profile: None,
+            regions: Vec::new(),
+            all_regions: false,
+            assume_roles: Vec::new(),
+            external_id: None,
+            session_name: "vouch-collect".to_owned(),
+            endpoint_url: None,
+            call_timeout: Duration::from_secs(30),
+            deadline: Duration::from_secs(1800),
+            concurrency: 8,
+            max_attempts: 5,
+            initial_backoff: Duration::from_millis(500),
+            config_aggregator: None,
+            progress: false,
+        }
+    }
+}
+
+/// Errors that stop a collection or a snapshot read/write. Failed AWS calls are not errors:
+/// they are data ([`FailedCall`]) and unknowns.
+#[derive(Debug, thiserror::Error)]
+pub enum AwsError {
+    #[error("no AWS region: pass --region or set one in the profile or AWS_REGION")]
+    NoRegion,
+    #[error("cannot read or write snapshot {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("snapshot {path} is not valid JSON: {source}")]
+    Json {
+        path: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("snapshot {path} has schema_version {found}, this vouch reads {SCHEMA_VERSION}")]
+    SchemaVersion { path: String, found: u32 },
+}
+
+/// One live collection: normalized resources plus what was asked and what failed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AwsSnapshot {
+    pub schema_version: u32,
+    pub tool: String,
+    pub tool_version: String,
+    /// RFC 3339 start of the run.
+    pub collected_at: String,
+    /// Accounts read (those whose identity could be determined), sorted.
+    pub accounts: Vec<String>,
+    /// Regions read, sorted.
+    pub regions: Vec<String>,
+    /// True only when every call answered (no failed calls, deadline not hit).
+    pub complete: bool,
+    /// Every call that was denied, failed or timed out, sorted.
+    pub failed_calls: Vec<FailedCall>,
+    /// Counts of current GuardDuty findings by severity band, per detector: the kind schema
+    /// `aws.guardduty.detector` has no place for them yet. `counts` is the unknown marker
+    /// when `GetFindingsStatistics` did not answer.
+    pub guardduty_findings: Vec<GuardDutyFindings>,
+    /// Normalized resources (source `aws`); one warning diagnostic per failed call.
+    pub snapshot: Snapshot,
+}
+
+/// Finding counts of one detector (`{"critical": n, "high": n, "medium": n, "low": n}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GuardDutyFindings {
+    pub account: Option<String>,
+    pub region: Option<String>,
+    pub detector_id: String,
+    pub counts: serde_json::Value,
+}
+
+impl AwsSnapshot {
+    /// The snapshot's JSON bytes (deterministic: every list is sorted).
+    pub fn to_json(&self) -> Result<Vec<u8>, serde_json::Error> {
+        let mut bytes = serde_json::to_vec_pretty(self)?;
+        bytes.push(b'\n');
+        Ok(bytes)
+    }
+
+    /// Writes the snapshot (zstd-compressed when `path` ends in `.zst`) and returns the
+    /// SHA-256 (hex) of the bytes written.
+    pub fn write(&self, path: &Path) -> Result<String, AwsError> {
+        let shown = path.display().to_string();
+        let json = self.to_json().map_err(|source| AwsError::Json {
+            path: shown.clone(),
+            source,
+        })?;
+        let bytes = if is_zst(path) {
+            zstd::encode_all(json.as_slice(), 3).map_err(|source| AwsError::Io {
+                path: shown.clone(),
+                source,
+            })?
+        } else {
+            json
+        };
+        std::fs::write(path, &bytes).map_err(|source| AwsError::Io {
+            path: shown,
+            source,
+        })?;
+        Ok(hex::encode(sha2::Sha256::digest(&bytes)))
+    }
+
+    /// Reads a snapshot written by [`AwsSnapshot::write`]; returns it with the SHA-256 of
+    /// the file's bytes.
+    pub fn read(path: &Path) -> Result<(Self, String), AwsError> {
+        let shown = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|source| AwsError::Io {
+            path: shown.clone(),
+            source,
+        })?;
+        let digest = hex::encode(sha2::Sha256::digest(&bytes));
+        let json = if is_zst(path) {
+            zstd::decode_all(bytes.as_slice()).map_err(|source| AwsError::Io {
+                path: shown.clone(),
+                source,
+            })?
+        } else {
+            bytes
+        };
+        let value: serde_json::Value =
+            serde_json::from_slice(&json).map_err(|source| AwsError::Json {
+                path: shown.clone(),
+                source,
+            })?;
+        let found = value
+            .get("schema_version")
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(0);
+        if found != u64::from(SCHEMA_VERSION) {
+            return Err(AwsError::SchemaVersion {
+                path: shown,
+                found: u32::try_from(found).unwrap_or(u32::MAX),
+            });
+        }
+        let snapshot = serde_json::from_value(value).map_err(|source| AwsError::Json {
+            path: shown,
+            source,
+        })?;
+        Ok((snapshot, digest))
+    }
+}
+
+impl From<AwsSnapshot> for Snapshot {
+    fn from(value: AwsSnapshot) -> Self {
+        value.snapshot
+    }
+}
+
+fn is_zst(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "zst")
+}
+
+/// Shared per-account context handed to every collector.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub caller: Arc<Caller>,
+    pub config: SdkConfig,
+    pub account: Option<String>,
+    pub concurrency: usize,
+    pub collected_at: String,
+    pub progress: ProgressBar,
+}
+
+impl Ctx {
+    /// A raw document with this context's provenance.
+    pub fn raw(
+        &self,
+        kind: raw::RawKind,
+        arn: String,
+        region: Option<String>,
+        mut api_calls: Vec<String>,
+        data: serde_json::Value,
+    ) -> RawResource {
+        api_calls.sort();
+        api_calls.dedup();
+        self.progress.inc(1);
+        RawResource {
+            kind,
+            arn,
+            account: self.account.clone(),
+            region,
+            api_calls,
+            collected_at: self.collected_at.clone(),
+            data,
+        }
+    }
+
+    /// The account for synthetic identifiers (`unknown` when STS did not answer).
+    pub fn account_or_unknown(&self) -> &str {
+        self.account.as_deref().unwrap_or("unknown")
+    }
+}
+
+/// Collects every configured account and region into one snapshot.
+///
+/// Only configuration problems are errors; every AWS-side failure is recorded in the
+/// snapshot (unknowns + failed calls), and the run always ends by the deadline.
+pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
+    let start = tokio::time::Instant::now();
+    let caller = Arc::new(Caller::new(
+        options.call_timeout,
+        start + options.deadline,
+        options.concurrency,
+    ));
+    let collected_at = now_rfc3339();
+    let base = client::base_config(options).await;
+
+    let mut regions: Vec<String> = options.regions.clone();
+    if options.all_regions {
+        regions.extend(DEFAULT_REGIONS.iter().map(|r| (*r).to_owned()));
+    }
+    if regions.is_empty() {
+        if let Some(region) = base.region() {
+            regions.push(region.to_string());
+        }
+    }
+    regions.sort();
+    regions.dedup();
+    let Some(home) = regions.first().cloned() else {
+        return Err(AwsError::NoRegion);
+    };
+    let base = client::in_region(&base, &home);
+
+    let progress = if options.progress {
+        let bar = ProgressBar::new_spinner();
+        if let Ok(style) = ProgressStyle::with_template(
+            "{spinner} {pos} AWS resources collected {msg} [{elapsed}]",
+        ) {
+            bar.set_style(style);
+        }
+        bar.enable_steady_tick(Duration::from_millis(120));
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+
+    let mut targets = Vec::new();
+    if options.assume_roles.is_empty() {
+        targets.push(base.clone());
+    } else {
+        for role in &options.assume_roles {
+            targets.push(client::assume_role(&base, role, options).await?);
+        }
+    }
+
+    let mut raws = Vec::new();
+    let mut accounts = Vec::new();
+    for target in targets {
+        let sts = aws_sdk_sts::Client::new(&target);
+        let account = match caller
+            .call(
+                &ops::STS_GET_CALLER_IDENTITY,
+                &home,
+                None,
+                &[],
+                sts.get_caller_identity().send(),
+            )
+            .await
+        {
+            Answer::Ok(out) => out.account().map(str::to_owned),
+            _ => None,
+        };
+        if let Some(a) = &account {
+            accounts.push(a.clone());
+        }
+        let ctx = Ctx {
+            caller: caller.clone(),
+            config: target,
+            account,
+            concurrency: options.concurrency.max(1),
+            collected_at: collected_at.clone(),
+            progress: progress.clone(),
+        };
+        let per_region = futures::future::join_all(regions.iter().map(|region| {
+            let ctx = ctx.clone();
+            let aggregator = if *region == home {
+                options.config_aggregator.clone()
+            } else {
+                None
+            };
+            async move {
+                let (mut a, b, c) = tokio::join!(
+                    kms::collect(&ctx, region),
+                    guardduty::collect(&ctx, region),
+                    config::collect(&ctx, region, aggregator.as_deref()),
+                );
+                a.extend(b);
+                a.extend(c);
+                a
+            }
+        }));
+        let (buckets, regional) = tokio::join!(s3::collect(&ctx, &home), per_region);
+        raws.extend(buckets);
+        raws.extend(regional.into_iter().flatten());
+    }
+    progress.finish_and_clear();
+
+    let mut guardduty_findings: Vec<GuardDutyFindings> = raws
+        .iter()
+        .filter(|r| r.kind == raw::RawKind::GuardDutyDetector)
+        .filter_map(|r| {
+            let id = r.data.get("DetectorId")?.as_str()?.to_owned();
+            Some(GuardDutyFindings {
+                account: r.account.clone(),
+                region: r.region.clone(),
+                detector_id: id,
+                counts: r
+                    .data
+                    .get("GetFindingsStatistics")
+                    .cloned()
+                    .unwrap_or(serde_json::Value::Null),
+            })
+        })
+        .collect();
+    guardduty_findings.sort_by(|a, b| {
+        (&a.account, &a.region, &a.detector_id).cmp(&(&b.account, &b.region, &b.detector_id))
+    });
+    let failed_calls = caller.failed_calls();
+    let complete = failed_calls.is_empty() && !caller.past_deadline();
+    let mut snapshot = Snapshot {
+        resources: crate::normalize::aws::normalize(&raws),
+        inputs: Vec::new(),
+        diagnostics: failed_calls.iter().map(diagnostic).collect(),
+    };
+    if caller.past_deadline() {
+        snapshot.diagnostics.push(Diagnostic {
+            level: DiagnosticLevel::Warning,
+            code: "aws-deadline".to_owned(),
+            file: None,
+            line: None,
+            column: None,
+            message: format!(
+                "whole-run deadline of {} s reached; later calls were not made",
+                options.deadline.as_secs()
+            ),
+        });
+    }
+    snapshot.sort();
+    accounts.sort();
+    accounts.dedup();
+    Ok(AwsSnapshot {
+        schema_version: SCHEMA_VERSION,
+        tool: env!("CARGO_PKG_NAME").to_owned(),
+        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        collected_at,
+        accounts,
+        regions,
+        complete,
+        failed_calls,
+        guardduty_findings,
+        snapshot,
+    })
+}
+
+fn diagnostic(call: &FailedCall) -> Diagnostic {
+    let about = call
+        .resource
+        .as_deref()
+        .map(|r| format!(" for {r}"))
+        .unwrap_or_default();
+    Diagnostic {
+        level: DiagnosticLevel::Warning,
+        code: "aws-call-failed".to_owned(),
+        file: None,
+        line: None,
+        column: None,
+        message: format!(
+            "{}:{} in {}{about}: {}: {}",
+            call.service, call.operation, call.region, call.error_code, call.message
+        ),
+    }
+}
+
+/// Current UTC time, RFC 3339 (seconds precision).
+pub fn now_rfc3339() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    let now = now.replace_nanosecond(0).unwrap_or(now);
+    now.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}

@@ -1,0 +1,133 @@
+//! The single list of AWS API operations the collectors call, with the IAM action each needs.
+//!
+//! Every call goes through [`super::call::Caller`], which takes an `&'static Op` from this
+//! list, so the code cannot call an operation that is not declared here. A test checks the
+//! list against the least-privilege policy `docs/iam/vouch-readonly.json`, in both directions.
+
+/// One API operation and the IAM action that authorizes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Op {
+    /// Service prefix as in IAM (`s3`, `kms`).
+    pub service: &'static str,
+    /// API operation name (`GetBucketEncryption`).
+    pub name: &'static str,
+    /// IAM action (`s3:GetEncryptionConfiguration`); not always `service:name`.
+    pub iam_action: &'static str,
+}
+
+impl Op {
+    /// `service:Operation`, the label used in unknown reasons and provenance.
+    pub fn label(&self) -> String {
+        format!("{}:{}", self.service, self.name)
+    }
+}
+
+macro_rules! ops {
+    ($($id:ident = $svc:literal, $name:literal, $action:literal;)*) => {
+        $(
+            #[doc = concat!("`", $svc, ":", $name, "` (IAM `", $action, "`).")]
+            pub const $id: Op = Op { service: $svc, name: $name, iam_action: $action };
+        )*
+        /// Every operation the collectors may call.
+        pub const ALL: &[Op] = &[$($id),*];
+    };
+}
+
+ops! {
+    STS_GET_CALLER_IDENTITY = "sts", "GetCallerIdentity", "sts:GetCallerIdentity";
+    S3_LIST_BUCKETS = "s3", "ListBuckets", "s3:ListAllMyBuckets";
+    S3_GET_BUCKET_LOCATION = "s3", "GetBucketLocation", "s3:GetBucketLocation";
+    S3_GET_BUCKET_ENCRYPTION = "s3", "GetBucketEncryption", "s3:GetEncryptionConfiguration";
+    S3_GET_PUBLIC_ACCESS_BLOCK = "s3", "GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock";
+    S3_GET_BUCKET_POLICY = "s3", "GetBucketPolicy", "s3:GetBucketPolicy";
+    S3_GET_BUCKET_POLICY_STATUS = "s3", "GetBucketPolicyStatus", "s3:GetBucketPolicyStatus";
+    S3_GET_BUCKET_ACL = "s3", "GetBucketAcl", "s3:GetBucketAcl";
+    S3_GET_BUCKET_VERSIONING = "s3", "GetBucketVersioning", "s3:GetBucketVersioning";
+    S3_GET_BUCKET_LOGGING = "s3", "GetBucketLogging", "s3:GetBucketLogging";
+    S3_GET_OBJECT_LOCK_CONFIGURATION = "s3", "GetObjectLockConfiguration", "s3:GetBucketObjectLockConfiguration";
+    S3_GET_BUCKET_OWNERSHIP_CONTROLS = "s3", "GetBucketOwnershipControls", "s3:GetBucketOwnershipControls";
+    S3_GET_BUCKET_TAGGING = "s3", "GetBucketTagging", "s3:GetBucketTagging";
+    KMS_LIST_KEYS = "kms", "ListKeys", "kms:ListKeys";
+    KMS_LIST_ALIASES = "kms", "ListAliases", "kms:ListAliases";
+    KMS_DESCRIBE_KEY = "kms", "DescribeKey", "kms:DescribeKey";
+    KMS_GET_KEY_ROTATION_STATUS = "kms", "GetKeyRotationStatus", "kms:GetKeyRotationStatus";
+    KMS_GET_KEY_POLICY = "kms", "GetKeyPolicy", "kms:GetKeyPolicy";
+    KMS_LIST_RESOURCE_TAGS = "kms", "ListResourceTags", "kms:ListResourceTags";
+    GUARDDUTY_LIST_DETECTORS = "guardduty", "ListDetectors", "guardduty:ListDetectors";
+    GUARDDUTY_GET_DETECTOR = "guardduty", "GetDetector", "guardduty:GetDetector";
+    GUARDDUTY_GET_FINDINGS_STATISTICS = "guardduty", "GetFindingsStatistics", "guardduty:GetFindingsStatistics";
+    CONFIG_DESCRIBE_RECORDERS = "config", "DescribeConfigurationRecorders", "config:DescribeConfigurationRecorders";
+    CONFIG_DESCRIBE_RECORDER_STATUS = "config", "DescribeConfigurationRecorderStatus", "config:DescribeConfigurationRecorderStatus";
+    CONFIG_DESCRIBE_DELIVERY_CHANNELS = "config", "DescribeDeliveryChannels", "config:DescribeDeliveryChannels";
+    CONFIG_DESCRIBE_DELIVERY_CHANNEL_STATUS = "config", "DescribeDeliveryChannelStatus", "config:DescribeDeliveryChannelStatus";
+    CONFIG_LIST_DISCOVERED_RESOURCES = "config", "ListDiscoveredResources", "config:ListDiscoveredResources";
+    CONFIG_BATCH_GET_RESOURCE_CONFIG = "config", "BatchGetResourceConfig", "config:BatchGetResourceConfig";
+    CONFIG_SELECT_AGGREGATE_RESOURCE_CONFIG = "config", "SelectAggregateResourceConfig", "config:SelectAggregateResourceConfig";
+}
+
+/// Every distinct IAM action the collectors need, sorted.
+pub fn iam_actions() -> Vec<&'static str> {
+    let mut actions: Vec<&str> = ALL.iter().map(|op| op.iam_action).collect();
+    actions.sort_unstable();
+    actions.dedup();
+    actions
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    const POLICY: &str = include_str!("../../../docs/iam/vouch-readonly.json");
+
+    fn policy_actions() -> Vec<String> {
+        let doc: serde_json::Value = serde_json::from_str(POLICY).unwrap();
+        let mut actions: Vec<String> = doc["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| s["Action"].as_array().unwrap().iter())
+            .map(|a| a.as_str().unwrap().to_owned())
+            .collect();
+        actions.sort();
+        actions
+    }
+
+    #[test]
+    fn every_called_action_is_in_the_readonly_policy_and_nothing_more() {
+        let policy = policy_actions();
+        let code: Vec<String> = iam_actions().into_iter().map(str::to_owned).collect();
+        let missing: Vec<&String> = code.iter().filter(|a| !policy.contains(a)).collect();
+        let extra: Vec<&String> = policy.iter().filter(|a| !code.contains(a)).collect();
+        assert!(
+            missing.is_empty(),
+            "actions called but not in docs/iam/vouch-readonly.json: {missing:?}"
+        );
+        assert!(
+            extra.is_empty(),
+            "actions in the policy that no collector calls: {extra:?}"
+        );
+    }
+
+    #[test]
+    fn policy_is_read_only() {
+        for action in policy_actions() {
+            let verb = action.split(':').nth(1).unwrap();
+            assert!(
+                ["Get", "List", "Describe", "BatchGet", "Select"]
+                    .iter()
+                    .any(|p| verb.starts_with(p)),
+                "{action} is not a read action"
+            );
+        }
+    }
+
+    #[test]
+    fn operation_names_are_unique() {
+        let mut labels: Vec<String> = ALL.iter().map(Op::label).collect();
+        labels.sort();
+        let n = labels.len();
+        labels.dedup();
+        assert_eq!(n, labels.len());
+    }
+}

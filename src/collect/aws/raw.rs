@@ -1,0 +1,39 @@
+//! Raw documents produced by the AWS collectors, before normalization.
+//!
+//! A raw document keeps each API answer under the name of the operation that produced it
+//! (`{"GetBucketEncryption": {...}}`), already classified: the answer's JSON, `null` for a
+//! "not configured" answer, or the unknown marker for a failed call. Shaping into canonical
+//! kinds is [`crate::normalize::aws`]'s job.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// What a raw document describes; decides the canonical kind it is normalized into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum RawKind {
+    /// One S3 bucket: every per-bucket S3 call plus the account public access block.
+    S3Bucket,
+    /// One KMS key (customer or AWS managed).
+    KmsKey,
+    /// One GuardDuty detector, or the fact that a region has none.
+    GuardDutyDetector,
+    /// The Config recorder state of one region (present or not).
+    ConfigRecorder,
+    /// An AWS Config configuration item (`AWS::EC2::SecurityGroup`, ...).
+    ConfigItem,
+}
+
+/// One raw document with its provenance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RawResource {
+    pub kind: RawKind,
+    /// ARN, or a stable synthetic identifier for region facts (`arn:aws:config:REGION:ACCOUNT:recorder`).
+    pub arn: String,
+    pub account: Option<String>,
+    pub region: Option<String>,
+    /// `service:Operation` labels that contributed data, sorted.
+    pub api_calls: Vec<String>,
+    /// RFC 3339 time of collection.
+    pub collected_at: String,
+    pub data: Value,
+}
