@@ -81,7 +81,8 @@ pub fn diff_files(old: &Path, new: &Path) -> Result<Diff, DiffError> {
     Ok(diff(&load(old)?, &load(new)?))
 }
 
-fn diff(old: &BTreeMap<String, Outcome>, new: &BTreeMap<String, Outcome>) -> Diff {
+/// Compares two runs' outcomes, keyed by fingerprint (reports, or runs from the store).
+pub fn diff(old: &BTreeMap<String, Outcome>, new: &BTreeMap<String, Outcome>) -> Diff {
     let change = |fp: &String, o: &Outcome| Change {
         rule_id: o.rule_id.clone(),
         address: o

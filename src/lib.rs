@@ -17,4 +17,5 @@ pub mod normalize;
 pub mod report;
 pub mod rulesets;
 pub mod scan;
+pub mod store;
 pub mod waivers;

@@ -9,10 +9,10 @@ use serde::Serialize;
 use time::Date;
 
 use crate::baseline::{self, Baseline};
-use crate::collect::terraform;
+use crate::collect::{aws, cloudformation, plan, terraform};
 use crate::engine::policy::RuleStatus;
 use crate::engine::{self, Outcome, PolicySet, Status};
-use crate::model::{Diagnostic, Input, Snapshot};
+use crate::model::{Diagnostic, DiagnosticLevel, Input, Snapshot};
 use crate::normalize;
 use crate::rulesets::{FrameworkResult, Ruleset};
 use crate::waivers::{self, Waiver, WaiverReport};
@@ -20,7 +20,12 @@ use crate::waivers::{self, Waiver, WaiverReport};
 /// A kind of input a scan can read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
 pub enum Source {
+    /// Terraform HCL (`*.tf`, `*.tf.json`).
     Terraform,
+    /// Terraform plan or state JSON (`terraform show -json`).
+    Plan,
+    /// CloudFormation and SAM templates (YAML or JSON).
+    Cloudformation,
 }
 
 /// What to scan and how.
@@ -30,6 +35,12 @@ pub struct ScanOptions {
     /// Which kinds of input to read; empty means all.
     pub sources: Vec<Source>,
     pub terraform: terraform::Options,
+    pub plan: plan::PlanOptions,
+    pub cloudformation: cloudformation::CfnOptions,
+    /// Live AWS snapshots (`vouch collect aws`) to judge alongside the paths.
+    pub snapshots: Vec<PathBuf>,
+    /// An incomplete live snapshot is a warning rather than an error (exit 2).
+    pub allow_partial: bool,
     /// Waivers from configuration (inline ones are read from the scanned files).
     pub waivers: Vec<Waiver>,
     /// The run's date, against which waiver expiry is judged; `None` skips waivers.
@@ -78,9 +89,58 @@ impl ScanResult {
     }
 }
 
-/// Collects and normalizes every supported source under `options.paths`.
+/// Collects and normalizes every supported source under `options.paths`, plus any live
+/// snapshots. An unreadable snapshot is an error diagnostic, like any unreadable input.
 pub fn collect(options: &ScanOptions) -> Snapshot {
     let mut snapshot = Snapshot::default();
+    for path in &options.snapshots {
+        match aws::AwsSnapshot::read(path) {
+            Ok((live, sha256)) => {
+                let display = path.display().to_string();
+                snapshot.inputs.push(Input {
+                    path: display.clone(),
+                    sha256,
+                });
+                add_live(&mut snapshot, live, &display, options.allow_partial);
+            }
+            Err(e) => snapshot.diagnostics.push(Diagnostic {
+                level: DiagnosticLevel::Error,
+                code: "snapshot-unreadable".to_owned(),
+                file: Some(path.display().to_string()),
+                line: None,
+                column: None,
+                message: e.to_string(),
+            }),
+        }
+    }
+    if options.paths.is_empty() {
+        snapshot.sort();
+        return snapshot;
+    }
+    if options.reads(Source::Plan) {
+        let out = plan::load(&options.paths, &options.plan);
+        snapshot.extend(Snapshot {
+            resources: normalize::terraform::normalize(&out.instances)
+                .into_iter()
+                .map(|mut r| {
+                    // One adapter serves HCL and plans; the provenance says which it was.
+                    r.source = crate::model::SourceKind::TerraformPlan;
+                    r.provenance.parser = "terraform-plan-json".to_owned();
+                    r
+                })
+                .collect(),
+            inputs: out.inputs,
+            diagnostics: out.diagnostics,
+        });
+    }
+    if options.reads(Source::Cloudformation) {
+        let out = cloudformation::load(&options.paths, &options.cloudformation);
+        snapshot.extend(Snapshot {
+            resources: normalize::cloudformation::normalize(&out.resources),
+            inputs: out.inputs,
+            diagnostics: out.diagnostics,
+        });
+    }
     if options.reads(Source::Terraform) {
         let tf = terraform::load(&options.paths, &options.terraform);
         snapshot.extend(Snapshot {
@@ -91,6 +151,30 @@ pub fn collect(options: &ScanOptions) -> Snapshot {
     }
     snapshot.sort();
     snapshot
+}
+
+/// Adds a live snapshot; an incomplete collection is an input error unless partial evidence
+/// is allowed (its failed calls are unknowns either way).
+pub fn add_live(snapshot: &mut Snapshot, live: aws::AwsSnapshot, name: &str, allow_partial: bool) {
+    if !live.complete {
+        snapshot.diagnostics.push(Diagnostic {
+            level: if allow_partial {
+                DiagnosticLevel::Warning
+            } else {
+                DiagnosticLevel::Error
+            },
+            code: "snapshot-incomplete".to_owned(),
+            file: Some(name.to_owned()),
+            line: None,
+            column: None,
+            message: format!(
+                "{} call(s) failed during collection; the checks that need their data are unknown{}",
+                live.failed_calls.len(),
+                if allow_partial { "" } else { " (--allow-partial accepts this)" }
+            ),
+        });
+    }
+    snapshot.extend(live.into());
 }
 
 /// Judges a snapshot with a policy set, then applies waivers and the baseline.

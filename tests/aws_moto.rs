@@ -33,6 +33,12 @@ fn endpoint() -> Option<String> {
             Some(url)
         }
         _ => {
+            // The test command (scripts/test) starts moto and sets VOUCH_MOTO_REQUIRED, so
+            // in CI a missing server is a failure, never a silent skip.
+            assert!(
+                std::env::var_os("VOUCH_MOTO_REQUIRED").is_none(),
+                "VOUCH_MOTO_REQUIRED is set but VOUCH_MOTO_ENDPOINT is not"
+            );
             eprintln!("skipped: VOUCH_MOTO_ENDPOINT is not set (run `eval \"$(scripts/moto/start)\"` first)");
             None
         }
@@ -797,4 +803,131 @@ async fn a_server_that_dies_mid_run_gives_unknowns_not_a_hang() {
         .resources
         .iter()
         .any(|r| r.kind == "aws.s3.bucket"));
+}
+
+/// The CLI end to end: `collect aws` writes a snapshot, `scan --snapshot` judges it with
+/// the same rules as IaC (live resources carry their ARN), and `audit aws` does both, exiting
+/// 2 on incomplete evidence unless `--allow-partial` (moto always fails two calls).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_collects_and_judges_a_live_estate() {
+    let Some(ep) = endpoint() else { return };
+    let _serial = SERIAL.lock().await;
+    reset(&ep);
+    let seeded = seed(&ep).await;
+    let dir = tempfile::tempdir().unwrap();
+    let snap_path = dir.path().join("estate.json.zst");
+    let vouch = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_vouch"))
+            .args(args)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env_remove("AWS_PROFILE")
+            .output()
+            .unwrap()
+    };
+    let region_args = [
+        "--region",
+        "us-east-1",
+        "--region",
+        "eu-west-1",
+        "--endpoint-url",
+        &ep,
+    ];
+
+    let mut args = vec!["collect", "aws", "--output", snap_path.to_str().unwrap()];
+    args.extend(region_args);
+    let out = vouch(&args);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "incomplete without --allow-partial"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("failed call"));
+    args.push("--allow-partial");
+    let out = vouch(&args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let snap = snap_path.to_str().unwrap();
+    let scan = vouch(&[
+        "scan",
+        "--snapshot",
+        snap,
+        "--allow-partial",
+        "--format",
+        "json",
+        "--fail-on",
+        "none",
+        "--timestamp",
+        "2026-11-25T00:00:00Z",
+    ]);
+    assert_eq!(
+        scan.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&scan.stderr)
+    );
+    let report: Value = serde_json::from_slice(&scan.stdout).unwrap();
+    let status_of = |rule: &str, arn_part: &str| -> String {
+        let results = report["results"].as_array().unwrap();
+        let hit = results
+            .iter()
+            .find(|o| {
+                o["rule_id"] == rule
+                    && o["resource"]["arn"]
+                        .as_str()
+                        .is_some_and(|a| a.contains(arn_part))
+            })
+            .unwrap_or_else(|| panic!("no {rule} outcome on {arn_part}"));
+        hit["status"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(
+        status_of("kms-key-rotation-enabled", &seeded.rotated),
+        "pass"
+    );
+    assert_eq!(
+        status_of("kms-key-rotation-enabled", &seeded.static_key),
+        "fail"
+    );
+    assert_eq!(
+        status_of("s3-bucket-no-public-grants", "vouch-open"),
+        "fail"
+    );
+    assert_eq!(
+        status_of("s3-bucket-no-public-grants", "vouch-secure"),
+        "pass"
+    );
+    let inputs = report["inputs"].as_array().unwrap();
+    assert!(inputs
+        .iter()
+        .any(|i| i["path"] == snap && i["sha256"].as_str().unwrap().len() == 64));
+
+    // Without --allow-partial the incomplete snapshot makes the run exit 2, whatever it found.
+    let strict = vouch(&["scan", "--snapshot", snap, "--fail-on", "none"]);
+    assert_eq!(strict.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&strict.stderr).contains("snapshot-incomplete"));
+
+    let mut audit = vec![
+        "audit",
+        "aws",
+        "--allow-partial",
+        "--format",
+        "json",
+        "--fail-on",
+        "critical",
+    ];
+    audit.extend(region_args);
+    let out = vouch(&audit);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the public bucket is a critical failure"
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(report["summary"]["fail"].as_u64().unwrap() > 0);
 }

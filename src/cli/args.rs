@@ -27,6 +27,10 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "parsed once per process; boxing would only obscure the arguments"
+)]
 pub enum Command {
     /// Scan infrastructure as code and judge it with the policies.
     #[command(after_help = EXIT_CODES)]
@@ -51,17 +55,43 @@ pub enum Command {
     /// Record or inspect accepted failures.
     #[command(subcommand)]
     Baseline(BaselineCommand),
-    /// Show what changed between two JSON reports: new, fixed, still failing, newly unknown.
-    #[command(after_help = "Exit status: 0 no new failure, 1 new failures, 2 error")]
+    /// Show what changed between two JSON reports, or since an earlier run in the store:
+    /// new, fixed, still failing, newly unknown.
+    #[command(
+        after_help = "Either two reports (vouch diff OLD.json NEW.json) or the store \
+(vouch diff --store vouch.db --since last|DATE): the store's latest run compared with the \
+previous run of the same scope, or with the last one on or before DATE.\n\n\
+Exit status: 0 no new failure, 1 new failures, 2 error"
+    )]
     Diff {
-        old: PathBuf,
-        new: PathBuf,
+        /// The earlier JSON report.
+        old: Option<PathBuf>,
+        /// The later JSON report.
+        new: Option<PathBuf>,
+        /// Compare runs recorded in this store instead of two reports [default: vouch.db].
+        #[arg(long, value_name = "FILE")]
+        store: Option<PathBuf>,
+        /// With the store: `last` (the run before the latest), a date (YYYY-MM-DD) or an
+        /// RFC 3339 time [default: last].
+        #[arg(long, value_name = "last|DATE")]
+        since: Option<String>,
         #[arg(long, value_enum, default_value = "table")]
         format: ListFormat,
     },
+    /// List the runs recorded in a store, or show one finding's timeline.
+    History(HistoryArgs),
+    /// Reports over the store's history.
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Work with vouch.toml.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Snapshot live configuration without judging it.
+    #[command(subcommand)]
+    Collect(CollectCommand),
+    /// Collect live configuration and judge it in one go (or judge collected snapshots).
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Print a shell completion script.
     Completions {
         #[arg(value_enum)]
@@ -69,6 +99,41 @@ pub enum Command {
     },
     /// Print the man page (roff).
     Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CollectCommand {
+    /// Snapshot AWS accounts and regions (read-only) into a versioned JSON file.
+    #[command(
+        after_help = "Exit status: 0 complete, 2 error or incomplete evidence (unless --allow-partial)"
+    )]
+    Aws {
+        #[command(flatten)]
+        aws: crate::cli::aws::AwsArgs,
+        /// Where to write the snapshot (`.zst` compresses it).
+        #[arg(long, short = 'o', value_name = "SNAPSHOT")]
+        output: PathBuf,
+        /// Exit 0 even when some calls failed (the snapshot lists them as unknowns).
+        #[arg(long)]
+        allow_partial: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Collect AWS accounts and judge them with the same rules and outputs as a scan.
+    #[command(after_help = EXIT_CODES)]
+    Aws {
+        #[command(flatten)]
+        aws: crate::cli::aws::AwsArgs,
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        report: ReportArgs,
+        /// Also write the collected snapshot here.
+        #[arg(long, value_name = "FILE")]
+        snapshot_output: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -126,8 +191,7 @@ impl FailOn {
 /// What to read: shared by `scan` and `baseline create`.
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// Files or directories to scan.
-    #[arg(default_value = ".")]
+    /// Files or directories to scan [default: `.`, unless --snapshot is given].
     pub paths: Vec<PathBuf>,
 
     /// Read only these kinds of input (repeatable); default: all.
@@ -159,6 +223,28 @@ pub struct InputArgs {
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<PathBuf>,
 
+    /// Terraform configuration directory of a plan JSON, to point findings at HCL lines
+    /// (default: the plan's own directory when it holds .tf files).
+    #[arg(long, value_name = "DIR")]
+    pub tf_root: Option<PathBuf>,
+
+    /// Set a CloudFormation parameter (`NAME=VALUE`; repeatable, highest precedence).
+    #[arg(long = "cfn-param", value_name = "NAME=VALUE")]
+    pub cfn_params: Vec<String>,
+
+    /// CloudFormation parameter file (`[{"ParameterKey",...}]` or `{"Parameters": {...}}`).
+    #[arg(long = "cfn-param-file", value_name = "FILE")]
+    pub cfn_param_files: Vec<PathBuf>,
+
+    /// A live AWS snapshot written by `vouch collect aws` to judge (repeatable; shards merge).
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Vec<PathBuf>,
+
+    /// Judge a snapshot whose collection was incomplete without exiting 2 (its failed
+    /// calls still make the affected checks unknown).
+    #[arg(long)]
+    pub allow_partial: bool,
+
     /// Time recorded in the report's run metadata (RFC 3339), for reproducible output; its
     /// date is also "today" for waiver expiry. Defaults to SOURCE_DATE_EPOCH, else now.
     #[arg(long)]
@@ -170,6 +256,13 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// How to report and gate: shared by `scan` and `audit aws`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
     /// Output format; repeat it, each followed by its own --output, to write several.
     #[arg(long, short = 'f', value_enum)]
     pub format: Vec<Format>,
@@ -194,6 +287,14 @@ pub struct ScanArgs {
     /// Collect and normalize only, print counts, judge nothing (for benchmarks).
     #[arg(long, hide = true)]
     pub collect_only: bool,
+
+    /// Record this run in a history store (SQLite; `--store` alone means vouch.db).
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = crate::store::DEFAULT_STORE)]
+    pub store: Option<PathBuf>,
+
+    /// With --store: delete runs older than N days (and data only they used) after recording.
+    #[arg(long, value_name = "N", requires = "store")]
+    pub keep_days: Option<u32>,
 
     /// Colour in terminal output: auto (on a TTY, unless NO_COLOR), always or never.
     #[arg(long, value_enum, default_value = "auto")]
@@ -247,4 +348,64 @@ pub enum PolicyCommand {
         /// A directory of custom policies (`*.rego` + `*.test.yaml`).
         dir: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    #[command(subcommand)]
+    pub command: Option<HistoryCommand>,
+    /// The history store.
+    #[arg(long, value_name = "FILE", global = true, default_value = crate::store::DEFAULT_STORE)]
+    pub store: PathBuf,
+    /// table or json.
+    #[arg(long, value_enum, global = true, default_value = "table")]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryCommand {
+    /// A finding's timeline: its status in every run (a unique prefix of the fingerprint will do).
+    Show { fingerprint: String },
+    /// Delete runs older than N days, and the outcomes, subjects and findings only they used.
+    Prune {
+        #[arg(long, value_name = "N")]
+        keep_days: u32,
+        /// "Now" for the cut-off (RFC 3339) [default: SOURCE_DATE_EPOCH, else now].
+        #[arg(long)]
+        timestamp: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Period evidence for one framework (SOC 2 Type II style): per control, the runs that
+    /// evaluated it, passes, failing intervals with time to remediate, and gaps without a run.
+    Period(PeriodArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PeriodArgs {
+    /// The history store.
+    #[arg(long, value_name = "FILE", default_value = crate::store::DEFAULT_STORE)]
+    pub store: PathBuf,
+    /// A built-in framework (see rulesets/).
+    #[arg(long, required_unless_present = "ruleset")]
+    pub framework: Option<String>,
+    /// A ruleset YAML file instead of a built-in framework.
+    #[arg(long, value_name = "FILE", conflicts_with = "framework")]
+    pub ruleset: Option<PathBuf>,
+    /// First day of the period (YYYY-MM-DD, UTC).
+    #[arg(long, value_name = "DATE")]
+    pub from: String,
+    /// Last day of the period, included (YYYY-MM-DD, UTC).
+    #[arg(long, value_name = "DATE")]
+    pub to: String,
+    /// The expected cadence: a stretch this long without a run is a gap (e.g. 24h, 12h, 7d).
+    #[arg(long, value_name = "DURATION", default_value = "24h")]
+    pub expect_every: String,
+    #[arg(long, short = 'f', value_enum, default_value = "html")]
+    pub format: crate::store::period::PeriodFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
 }

@@ -2,13 +2,15 @@
 //! This is the only place that prints, and the only place that turns results into exit codes.
 
 pub mod args;
+pub mod aws;
+mod history;
 pub mod plan;
 pub mod rules;
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use clap::{CommandFactory, FromArgMatches};
 
 use crate::baseline::Baseline;
@@ -16,9 +18,13 @@ use crate::config::Config;
 use crate::diff;
 use crate::engine::{testing, PolicySet, Severity, Status};
 use crate::model::kinds;
+use crate::model::Snapshot;
 use crate::report::{self, RunInfo};
 use crate::scan::{self, ScanResult};
-use args::{BaselineCommand, Cli, Command, ConfigCommand, ListFormat, PolicyCommand};
+use args::{
+    AuditCommand, BaselineCommand, Cli, CollectCommand, Command, ConfigCommand, ListFormat,
+    PolicyCommand, ReportCommand,
+};
 use plan::{Destination, InputPlan, ScanPlan};
 
 /// The documented exit statuses.
@@ -83,7 +89,7 @@ fn dispatch(cli: Cli, matches: &clap::ArgMatches) -> Result<Exit> {
         Command::Schema { kind } => print_schema(kind.as_deref()),
         Command::Policy(PolicyCommand::Test { dir }) => policy_test(dir),
         Command::Baseline(BaselineCommand::Create { input, output }) => {
-            let plan = InputPlan::from_args(input)?;
+            let plan = InputPlan::from_args(input, true)?;
             let result = scan::run(&plan.options, &plan.policies()?);
             print_problems(&result);
             let baseline = Baseline::from_outcomes(&result.outcomes, plan.timestamp.clone());
@@ -102,15 +108,15 @@ fn dispatch(cli: Cli, matches: &clap::ArgMatches) -> Result<Exit> {
                 Exit::Clean
             })
         }
-        Command::Diff { old, new, format } => {
-            let d = diff::diff_files(&old, &new)?;
-            print_diff(&d, format)?;
-            Ok(if d.new.is_empty() {
-                Exit::Clean
-            } else {
-                Exit::Findings
-            })
-        }
+        Command::Diff {
+            old,
+            new,
+            store,
+            since,
+            format,
+        } => history::diff(old, new, store, since, format),
+        Command::History(args) => history::history(args),
+        Command::Report(ReportCommand::Period(args)) => history::period_report(args),
         Command::Config(ConfigCommand::Check { file }) => {
             let path = match file {
                 Some(f) => f,
@@ -120,6 +126,61 @@ fn dispatch(cli: Cli, matches: &clap::ArgMatches) -> Result<Exit> {
             Config::load(&path)?;
             println!("{}: ok", path.display());
             Ok(Exit::Clean)
+        }
+        Command::Collect(CollectCommand::Aws {
+            aws,
+            output,
+            allow_partial,
+        }) => {
+            let snapshot = aws::collect(&aws)?;
+            let sha = snapshot.write(&output)?;
+            aws::report_collection(&snapshot, Some((&output, &sha)));
+            Ok(if snapshot.complete || allow_partial {
+                Exit::Clean
+            } else {
+                Exit::Error
+            })
+        }
+        Command::Audit(AuditCommand::Aws {
+            aws,
+            input,
+            report,
+            snapshot_output,
+        }) => {
+            let sub = matches
+                .subcommand_matches("audit")
+                .and_then(|m| m.subcommand_matches("aws"))
+                .context("internal: audit arguments missing")?;
+            if !input.paths.is_empty() {
+                bail!("`audit aws` judges live accounts; scan IaC paths with `vouch scan`");
+            }
+            let plan = ScanPlan::new(InputPlan::from_args(input, false)?, report, sub)?;
+            // Judge the given snapshots (shards merge into one run), or collect now.
+            let mut snapshot = Snapshot::default();
+            if plan.input.options.snapshots.is_empty() {
+                let live = aws::collect(&aws)?;
+                let written = match &snapshot_output {
+                    Some(path) => Some((path, live.write(path)?)),
+                    None => None,
+                };
+                aws::report_collection(&live, written.as_ref().map(|(p, s)| (*p, s.as_str())));
+                let name = written
+                    .as_ref()
+                    .map_or("live collection".to_owned(), |(p, _)| {
+                        p.display().to_string()
+                    });
+                if let Some((_, sha)) = &written {
+                    snapshot.inputs.push(crate::model::Input {
+                        path: name.clone(),
+                        sha256: sha.clone(),
+                    });
+                }
+                scan::add_live(&mut snapshot, live, &name, plan.input.options.allow_partial);
+            } else {
+                snapshot = scan::collect(&plan.input.options);
+            }
+            snapshot.sort();
+            judge_and_report(&plan, &snapshot, crate::store::RunSource::Aws)
         }
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
@@ -219,8 +280,21 @@ fn run_scan(plan: &ScanPlan) -> Result<Exit> {
             Exit::Clean
         });
     }
+    judge_and_report(
+        plan,
+        &scan::collect(&plan.input.options),
+        crate::store::RunSource::Iac,
+    )
+}
+
+/// Judges a snapshot, writes every requested report, and gates.
+fn judge_and_report(
+    plan: &ScanPlan,
+    snapshot: &Snapshot,
+    source: crate::store::RunSource,
+) -> Result<Exit> {
     let policies = plan.input.policies()?;
-    let result = scan::run(&plan.input.options, &policies);
+    let result = scan::judge(snapshot, &policies, &plan.input.options);
     print_problems(&result);
     let run = RunInfo {
         timestamp: plan.input.timestamp.clone(),
@@ -251,6 +325,17 @@ fn run_scan(plan: &ScanPlan) -> Result<Exit> {
             }
         }
     }
+    if let Some(store) = &plan.store {
+        history::record_scan(
+            store,
+            source,
+            plan.keep_days,
+            &plan.input.timestamp,
+            run.paths.clone(),
+            &policies,
+            &result,
+        )?;
+    }
     Ok(gate(&result, plan.fail_on, plan.fail_on_unknown))
 }
 
@@ -270,13 +355,16 @@ pub fn gate(result: &ScanResult, threshold: Option<Severity>, fail_on_unknown: b
     let Some(threshold) = threshold else {
         return Exit::Clean;
     };
-    let gates =
-        |status: Status| status == Status::Fail || (fail_on_unknown && status == Status::Unknown);
-    if result
-        .outcomes
-        .iter()
-        .any(|o| gates(o.status) && o.severity >= threshold)
-    {
+    // Baseline failures and preview rules report but never gate.
+    let gates = |o: &crate::engine::Outcome| {
+        let status_gates =
+            o.status == Status::Fail || (fail_on_unknown && o.status == Status::Unknown);
+        status_gates
+            && o.severity >= threshold
+            && !o.in_baseline
+            && !result.non_gating.contains(&o.rule_id)
+    };
+    if result.outcomes.iter().any(gates) {
         Exit::Findings
     } else {
         Exit::Clean

@@ -2,12 +2,14 @@
 //! timestamp fixed, Terraform variables parsed. Every usage problem is caught here, before
 //! any file is read.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
 use crate::baseline::Baseline;
-use crate::cli::args::{InputArgs, ScanArgs};
+use crate::cli::args::{InputArgs, ReportArgs, ScanArgs};
+use crate::collect::cloudformation::CfnOptions;
+use crate::collect::plan::PlanOptions;
 use crate::collect::terraform;
 use crate::config::Config;
 use crate::engine::{PolicySet, Severity};
@@ -40,11 +42,18 @@ pub struct InputPlan {
 }
 
 impl InputPlan {
-    pub fn from_args(args: InputArgs) -> Result<Self> {
+    /// `scan_cwd`: with no path and no snapshot, scan the current directory (`vouch scan`);
+    /// `audit aws` judges live data only and passes false.
+    pub fn from_args(mut args: InputArgs, scan_cwd: bool) -> Result<Self> {
+        if scan_cwd && args.paths.is_empty() && args.snapshot.is_empty() {
+            args.paths.push(PathBuf::from("."));
+        }
         let config_path = match (&args.config, args.no_config) {
             (Some(path), _) => Some(path.clone()),
             (None, true) => None,
-            (None, false) => args.paths.first().and_then(|p| Config::discover(p)),
+            (None, false) => {
+                Config::discover(args.paths.first().map_or(Path::new("."), PathBuf::as_path))
+            }
         };
         let config = match &config_path {
             Some(path) => Config::load(path)?,
@@ -58,13 +67,13 @@ impl InputPlan {
             .map(|(k, v)| (k.clone(), toml_to_hcl(v)))
             .collect();
         for v in &args.vars {
-            let (k, val) = v
-                .split_once('=')
-                .map(|(k, v)| (k.trim().to_owned(), v.to_owned()))
-                .filter(|(k, _)| !k.is_empty())
-                .with_context(|| format!("--var `{v}`: expected NAME=VALUE"))?;
-            vars.push((k, val));
+            vars.push(name_value("--var", v)?);
         }
+        let cfn_params = args
+            .cfn_params
+            .iter()
+            .map(|v| name_value("--cfn-param", v))
+            .collect::<Result<Vec<_>>>()?;
         let var_files: Vec<PathBuf> = config
             .terraform
             .var_files
@@ -72,9 +81,13 @@ impl InputPlan {
             .map(|f| base.join(f))
             .chain(args.var_files)
             .collect();
-        for file in &var_files {
+        for file in var_files
+            .iter()
+            .chain(&args.cfn_param_files)
+            .chain(&args.snapshot)
+        {
             if !file.is_file() {
-                bail!("var file {}: no such file", file.display());
+                bail!("{}: no such file", file.display());
             }
         }
         let policy_dirs: Vec<PathBuf> = config
@@ -113,6 +126,17 @@ impl InputPlan {
                 paths: args.paths,
                 sources: args.sources,
                 terraform: terraform::Options { var_files, vars },
+                plan: PlanOptions {
+                    tf_root: args.tf_root,
+                    include_prior_state: false,
+                },
+                cloudformation: CfnOptions {
+                    cfn_params,
+                    param_files: args.cfn_param_files,
+                    pseudo_params: Vec::new(),
+                },
+                snapshots: args.snapshot,
+                allow_partial: args.allow_partial,
                 waivers,
                 today: Some(today),
                 baseline: None,
@@ -174,10 +198,23 @@ pub struct ScanPlan {
     pub fail_on_label: String,
     pub fail_on_unknown: bool,
     pub collect_only: bool,
+    /// Record the run in this history store.
+    pub store: Option<PathBuf>,
+    /// After recording, keep only this many days of runs.
+    pub keep_days: Option<u32>,
 }
 
 impl ScanPlan {
+    /// `matches` are the subcommand's own, used to pair each --output with its --format.
     pub fn from_args(args: ScanArgs, matches: &clap::ArgMatches) -> Result<Self> {
+        Self::new(
+            InputPlan::from_args(args.input, true)?,
+            args.report,
+            matches,
+        )
+    }
+
+    pub fn new(mut input: InputPlan, args: ReportArgs, matches: &clap::ArgMatches) -> Result<Self> {
         let format_idx: Vec<usize> = matches
             .indices_of("format")
             .map(|i| i.collect())
@@ -194,7 +231,12 @@ impl ScanPlan {
                 destination,
             })
             .collect();
-        let mut input = InputPlan::from_args(args.input)?;
+        if args.keep_days == Some(0) {
+            bail!("--keep-days must be at least 1");
+        }
+        if args.collect_only && args.store.is_some() {
+            bail!("--collect-only judges nothing, so there is nothing to --store");
+        }
         input.options.baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
         let (fail_on, fail_on_label) = match (args.fail_on, input.config.fail_on_severity()) {
             (Some(f), _) => (f.threshold(), f.as_str().to_owned()),
@@ -208,8 +250,18 @@ impl ScanPlan {
             fail_on,
             fail_on_label,
             collect_only: args.collect_only,
+            store: args.store,
+            keep_days: args.keep_days,
         })
     }
+}
+
+/// Splits `NAME=VALUE` (the value may contain `=`).
+fn name_value(flag: &str, v: &str) -> Result<(String, String)> {
+    v.split_once('=')
+        .map(|(k, v)| (k.trim().to_owned(), v.to_owned()))
+        .filter(|(k, _)| !k.is_empty())
+        .with_context(|| format!("{flag} `{v}`: expected NAME=VALUE"))
 }
 
 /// Renders a TOML value as an HCL expression for `--var`-style parsing.
@@ -277,7 +329,7 @@ fn pair_outputs(
 }
 
 /// The run's timestamp: `--timestamp`, else `SOURCE_DATE_EPOCH`, else now (RFC 3339, UTC).
-fn timestamp(given: Option<&str>) -> Result<String> {
+pub(crate) fn timestamp(given: Option<&str>) -> Result<String> {
     use time::format_description::well_known::Rfc3339;
     use time::OffsetDateTime;
     let t = match given {

@@ -2,7 +2,6 @@
 //! A collector never decides compliance; adapters in [`crate::normalize`] turn its output
 //! into the normalized model.
 
-
 pub mod aws;
 pub mod cloudformation;
 pub mod plan;

@@ -159,7 +159,13 @@ impl Config {
         while let Some(d) = dir {
             let candidate = d.join(FILE_NAME);
             if candidate.is_file() {
-                return Some(candidate);
+                // Shown in messages and waiver sources: relative to the working directory
+                // when it is below it, so reports do not depend on where the repo is.
+                let cwd = std::env::current_dir().ok();
+                return Some(
+                    cwd.and_then(|c| candidate.strip_prefix(c).ok().map(Path::to_path_buf))
+                        .unwrap_or(candidate),
+                );
             }
             dir = d.parent();
         }

@@ -78,7 +78,14 @@ impl Reporter for TableReporter {
                     .unwrap_or_default();
                 table.add_row(vec![
                     self.cell(o.severity, severity_color(o.severity)),
-                    self.cell(o.status, status_color(o.status)),
+                    self.cell(
+                        if o.in_baseline {
+                            format!("{} (baseline)", o.status)
+                        } else {
+                            o.status.to_string()
+                        },
+                        status_color(o.status),
+                    ),
                     Cell::new(&o.rule_id),
                     Cell::new(&o.resource.address),
                     Cell::new(location),

@@ -218,6 +218,11 @@ pub(super) fn resolve(
     if !s.contains("${") {
         return resolve_literal(s, key, sub, targets, names);
     }
+    // The HCL collector writes references fully qualified (`${module.m["a"].aws_s3_bucket.b.id}`),
+    // which also follows module outputs; match those exactly before reading relative forms.
+    if let Some(one) = resolve_qualified(s, targets) {
+        return Resolution::One(one);
+    }
     let scoped = |text: &str| format!("{}:{text}", sub.module_chain.join("."));
     match parse(s) {
         Some(Ref::Resource { rtype, name, index }) if types.contains(&rtype.as_str()) => {
@@ -304,6 +309,26 @@ pub(super) fn resolve(
             group: None,
             reason: format!("`{key}` is `{s}`, an expression that could not be evaluated"),
         },
+    }
+}
+
+/// A whole-string reference `${<full address>.<attr>}` to exactly one target.
+fn resolve_qualified(s: &str, targets: &[&TfInstance]) -> Option<usize> {
+    let inner = s.strip_prefix("${")?.strip_suffix('}')?;
+    if inner.contains("${") {
+        return None;
+    }
+    let (address, attr) = inner.rsplit_once('.')?;
+    if attr.is_empty() || !attr.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return None;
+    }
+    let mut hits = targets
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.address == address);
+    match (hits.next(), hits.next()) {
+        (Some((i, _)), None) => Some(i),
+        _ => None,
     }
 }
 
