@@ -24,6 +24,7 @@
 
 mod edge;
 mod rules_a;
+mod datastores;
 
 use std::collections::BTreeMap;
 
@@ -93,6 +94,8 @@ impl<'a> Template<'a> {
             }
         }
         self.attach_trail_buckets(&mut out);
+        out.extend(datastores::resources(self.all));
+        datastores::enrich_rds(self.all, &mut out);
         out
     }
 
@@ -674,6 +677,8 @@ fn simple(r: &CfnResource) -> Option<Builder> {
                 None => Value::Bool(false),
             };
             b.arg("sse_enabled", sse, "SSESpecification");
+            // SAM SimpleTable has no point-in-time recovery setting: it is off.
+            b.set("point_in_time_recovery_enabled", Value::Bool(false));
             b.arg("tags", plain_tags(p), "Tags");
             b
         }

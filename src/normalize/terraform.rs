@@ -23,6 +23,8 @@ mod messaging;
 mod compute;
 mod logging;
 mod network;
+mod datastores;
+mod identity;
 mod refs;
 mod s3;
 mod secrets;
@@ -33,6 +35,7 @@ mod tests;
 mod tests_rules_a;
 mod threat;
 mod tests_b;
+mod tests_datastores_identity;
 
 use std::collections::BTreeMap;
 
@@ -70,6 +73,9 @@ pub fn normalize(instances: &[TfInstance]) -> Vec<Resource> {
     out.extend(network::resources(&managed));
     out.extend(compute::resources(&managed));
     logging::attach_trail_buckets(&managed, &mut out);
+    out.extend(datastores::resources(&managed));
+    out.extend(identity::resources(&managed));
+    datastores::enrich_rds(&managed, &mut out);
     out.sort_by(|a, b| (&a.address, &a.kind).cmp(&(&b.address, &b.kind)));
     out
 }
