@@ -284,6 +284,9 @@ feature_status(features, name) := "ABSENT" if {
 	every f in features {
 		f.name != name
 	}
+}
+
+# ---------------------------------------------------------------------------------------
 # Logging, network and compute rules (rules-b). Added helpers only; nothing above changes.
 # ---------------------------------------------------------------------------------------
 

@@ -22,9 +22,9 @@
 //! SAM resources map to `aws.lambda.function`, `aws.apigateway.rest_api` and
 //! `aws.dynamodb.table` with a few attributes; those kinds have no schema yet.
 
+mod datastores;
 mod edge;
 mod rules_a;
-mod datastores;
 
 use std::collections::BTreeMap;
 

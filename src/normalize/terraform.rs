@@ -16,15 +16,15 @@
 //!   (e.g. `enable_key_rotation` → `false`), so attributes mean the same for every source;
 //! - output is sorted by (address, kind).
 
+mod compute;
+mod datastores;
 mod edge;
 mod efs;
-mod joins;
-mod messaging;
-mod compute;
-mod logging;
-mod network;
-mod datastores;
 mod identity;
+mod joins;
+mod logging;
+mod messaging;
+mod network;
 mod refs;
 mod s3;
 mod secrets;
@@ -32,10 +32,12 @@ mod sg;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_b;
+#[cfg(test)]
+mod tests_datastores_identity;
+#[cfg(test)]
 mod tests_rules_a;
 mod threat;
-mod tests_b;
-mod tests_datastores_identity;
 
 use std::collections::BTreeMap;
 

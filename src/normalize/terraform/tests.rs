@@ -580,7 +580,7 @@ fn one_to_one_kinds() {
             "aws_s3_account_public_access_block.a",
             json!({"block_public_acls": true}),
         ),
-        inst("aws_sns_topic.ignored", json!({})),
+        inst("aws_route53_zone.ignored", json!({})),
     ]);
     assert_eq!(rs.len(), 11);
     let db = find(&rs, "aws_db_instance.db");
