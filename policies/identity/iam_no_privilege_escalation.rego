@@ -46,7 +46,7 @@ grants(st, action) if {
 	some p in lib.as_array(st.statement.Action)
 	is_string(p)
 	not full_wildcard(p)
-	glob.match(lower(p), [], action)
+	lib.action_matches(p, action)
 }
 
 on_any_resource(st) if "*" in lib.as_array(st.statement.Resource)

@@ -50,60 +50,9 @@ unknown_keys(obj, keys) := {{"message": sprintf("%s could not be determined", [k
 	not_determined(obj, k)
 }
 
-# True when an unknown marker occurs inside x, down to six levels (deep enough for policy
-# statements and normalized attributes; `walk` is not in vouch's regorus feature set and
-# Rego has no recursion).
-contains_unknown(x) if is_unknown(x)
-
-contains_unknown(x) if {
-	collection(x)
-	some a in x
-	is_unknown(a)
-}
-
-contains_unknown(x) if {
-	collection(x)
-	some a in x
-	collection(a)
-	some b in a
-	is_unknown(b)
-}
-
-contains_unknown(x) if {
-	collection(x)
-	some a in x
-	collection(a)
-	some b in a
-	collection(b)
-	some c in b
-	is_unknown(c)
-}
-
-contains_unknown(x) if {
-	collection(x)
-	some a in x
-	collection(a)
-	some b in a
-	collection(b)
-	some c in b
-	collection(c)
-	some d in c
-	is_unknown(d)
-}
-
-contains_unknown(x) if {
-	collection(x)
-	some a in x
-	collection(a)
-	some b in a
-	collection(b)
-	some c in b
-	collection(c)
-	some d in c
-	collection(d)
-	some e in d
-	is_unknown(e)
-}
+# True when an unknown marker occurs inside x at any depth (a native helper: the walk in Rego
+# dominated evaluation time).
+contains_unknown(x) if vouch_contains_unknown(x)
 
 # True for values `some .. in` can iterate (regorus errors on scalars instead of failing).
 collection(x) if is_array(x)
@@ -252,8 +201,7 @@ tagged(tags, k, values) if {
 # True when IAM action pattern `pattern` (wildcards `*`, `?`) matches `action`, ignoring case.
 action_matches(pattern, action) if {
 	is_string(pattern)
-	p := lower(pattern)
-	regex.match(concat("", ["^", replace(replace(p, "*", ".*"), "?", "."), "$"]), lower(action))
+	vouch_action_matches(pattern, action)
 }
 
 # True when statement s allows `action` through Action, or through NotAction that leaves it out.

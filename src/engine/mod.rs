@@ -2,6 +2,7 @@
 //! resources ([`eval`]) into [`outcome::Outcome`]s; [`testing`] runs policy test cases the
 //! same way.
 
+mod builtins;
 pub mod eval;
 pub mod outcome;
 pub mod policy;

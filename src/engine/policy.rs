@@ -16,6 +16,7 @@ use serde_json::Value;
 use thiserror::Error;
 
 use crate::embedded::POLICY_FILES;
+use crate::engine::builtins;
 use crate::engine::outcome::Severity;
 use crate::model::kinds;
 
@@ -112,6 +113,9 @@ impl std::fmt::Debug for PolicySet {
 /// Upper bound on one policy evaluation: a pathological policy becomes an `error` outcome.
 pub const EVAL_TIME_LIMIT: Duration = Duration::from_secs(2);
 
+/// Interpreter steps between two reads of the clock for [`EVAL_TIME_LIMIT`].
+const TIMER_CHECK_INTERVAL: NonZeroU32 = NonZeroU32::new(64).unwrap();
+
 impl PolicySet {
     /// Loads the built-in rules plus every `*.rego` under each custom directory.
     pub fn load(custom_dirs: &[PathBuf], params: &Params) -> Result<Self, PolicyError> {
@@ -134,8 +138,11 @@ impl PolicySet {
         let mut engine = regorus::Engine::new();
         engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
             limit: EVAL_TIME_LIMIT,
-            check_interval: NonZeroU32::MIN,
+            // Reading the clock on every step cost ~6% of evaluation; a runaway policy
+            // still stops within a few microseconds of the limit.
+            check_interval: TIMER_CHECK_INTERVAL,
         });
+        builtins::register(&mut engine).map_err(|e| invalid("native helpers", e))?;
         let tests: BTreeMap<String, (String, String)> = files
             .iter()
             .filter_map(|(path, text, _)| {
