@@ -129,6 +129,60 @@ fn policy_test_runs_custom_cases_and_fails_on_a_wrong_expectation() {
 }
 
 #[test]
+fn policy_new_scaffolds_a_rule_that_tests_and_scans() {
+    let dir = tempfile::tempdir().unwrap();
+    let policies = dir.path().join("policies");
+    let p = policies.to_str().unwrap();
+    let o = vouch(&["policy", "new", "storage", "bucket-flag", "--dir", p]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(policies.join("storage/bucket_flag.rego").is_file());
+    // Refuses to overwrite an author's work.
+    let again = vouch(&["policy", "new", "storage", "bucket-flag", "--dir", p]);
+    assert_eq!(code(&again), 2);
+    assert!(
+        stderr(&again).contains("already exists"),
+        "{}",
+        stderr(&again)
+    );
+
+    let o = vouch(&["policy", "test", p, "--min-coverage", "100"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert!(stdout(&o).contains("3 passed, 0 failed"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("coverage 100.0%"), "{}", stdout(&o));
+
+    // The new rule judges real input next to the built-in ones.
+    let o = vouch(&[
+        "scan",
+        "--policies",
+        p,
+        "--fail-on",
+        "none",
+        "-f",
+        "json",
+        "fixtures/demo",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("\"rule_id\": \"bucket-flag\""),
+        "no outcome of the new rule"
+    );
+
+    // Dropping the failing case leaves the deny body unreached: coverage says where.
+    let cases = policies.join("storage/bucket_flag.test.yaml");
+    let text = std::fs::read_to_string(&cases).unwrap();
+    let without_fail: String = text
+        .split("  - name: ")
+        .filter(|case| !case.starts_with("non-compliant"))
+        .collect::<Vec<_>>()
+        .join("  - name: ");
+    std::fs::write(&cases, without_fail).unwrap();
+    let o = vouch(&["policy", "test", p, "--min-coverage", "100"]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(stdout(&o).contains("LOW "), "{}", stdout(&o));
+    assert!(stdout(&o).contains("not reached: 23"), "{}", stdout(&o));
+}
+
+#[test]
 fn config_check_reports_unknown_keys_with_their_line() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("vouch.toml");

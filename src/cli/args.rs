@@ -358,6 +358,25 @@ pub enum PolicyCommand {
     Test {
         /// A directory of custom policies (`*.rego` + `*.test.yaml`).
         dir: Option<PathBuf>,
+        /// Print each rule's line coverage and the lines no case reaches.
+        #[arg(long)]
+        coverage: bool,
+        /// Fail (exit 1) when a rule's line coverage is below PCT percent; implies --coverage.
+        #[arg(long, value_name = "PCT")]
+        min_coverage: Option<f64>,
+    },
+    /// Scaffold a custom rule and its test cases: DIR/DOMAIN/NAME.rego and NAME.test.yaml.
+    New {
+        /// Folder the rule belongs to (`storage`, `network`, ...): lowercase letters and digits.
+        domain: String,
+        /// The rule ID, kebab-case (`s3-bucket-tagged-owner`); the file name uses underscores.
+        name: String,
+        /// The canonical kind the rule judges (see `vouch schema`).
+        #[arg(long, default_value = "aws.s3.bucket")]
+        kind: String,
+        /// Policies directory to write into.
+        #[arg(long, default_value = "policies")]
+        dir: PathBuf,
     },
 }
 

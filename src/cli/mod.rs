@@ -88,7 +88,17 @@ fn dispatch(cli: Cli, matches: &clap::ArgMatches) -> Result<Exit> {
         Command::Rules(args) => rules::run(args),
         Command::Controls { framework, format } => rules::controls(&framework, format),
         Command::Schema { kind } => print_schema(kind.as_deref()),
-        Command::Policy(PolicyCommand::Test { dir }) => policy_test(dir),
+        Command::Policy(PolicyCommand::Test {
+            dir,
+            coverage,
+            min_coverage,
+        }) => policy_test(dir, coverage || min_coverage.is_some(), min_coverage),
+        Command::Policy(PolicyCommand::New {
+            domain,
+            name,
+            kind,
+            dir,
+        }) => policy_new(&domain, &name, &kind, &dir),
         Command::Baseline(BaselineCommand::Create { input, output }) => {
             let plan = InputPlan::from_args(input, true)?;
             let result = scan::run(&plan.options, &plan.policies()?);
@@ -402,13 +412,18 @@ fn print_schema(kind: Option<&str>) -> Result<Exit> {
     }
 }
 
-fn policy_test(dir: Option<std::path::PathBuf>) -> Result<Exit> {
+fn policy_test(
+    dir: Option<std::path::PathBuf>,
+    coverage: bool,
+    min_coverage: Option<f64>,
+) -> Result<Exit> {
     let dirs: Vec<_> = dir.into_iter().collect();
     let policies = PolicySet::load(&dirs, &Default::default())?;
     let reports = testing::run(&policies);
     let custom_only = !dirs.is_empty();
     let mut out = io::stdout().lock();
-    let (mut passed, mut failed) = (0usize, 0usize);
+    let (mut passed, mut failed, mut below) = (0usize, 0usize, 0usize);
+    let (mut covered, mut countable) = (0usize, 0usize);
     for rep in reports
         .iter()
         .filter(|r| !custom_only || policies.rule(&r.rule_id).is_some_and(|rule| !rule.builtin))
@@ -426,13 +441,70 @@ fn policy_test(dir: Option<std::path::PathBuf>) -> Result<Exit> {
                 }
             }
         }
+        if coverage {
+            let cov = &rep.coverage;
+            covered += cov.covered.len();
+            countable += cov.covered.len() + cov.not_covered.len();
+            let low = min_coverage.is_some_and(|min| cov.percent() < min);
+            below += usize::from(low);
+            let lines: Vec<String> = cov.not_covered.iter().map(u32::to_string).collect();
+            writeln!(
+                out,
+                "{} {} {:.1}% of {} lines{}",
+                if low { "LOW " } else { "COVER" },
+                rep.path,
+                cov.percent(),
+                cov.covered.len() + cov.not_covered.len(),
+                if lines.is_empty() {
+                    String::new()
+                } else {
+                    format!(", not reached: {}", lines.join(", "))
+                }
+            )?;
+        }
     }
     writeln!(out, "{passed} passed, {failed} failed")?;
-    Ok(if failed == 0 {
+    if coverage {
+        writeln!(
+            out,
+            "coverage {:.1}% ({covered} of {countable} lines){}",
+            testing::percent(covered, countable),
+            match min_coverage {
+                Some(min) if below > 0 => format!(", {below} rule file(s) below {min}%"),
+                _ => String::new(),
+            }
+        )?;
+    }
+    Ok(if failed == 0 && below == 0 {
         Exit::Clean
     } else {
         Exit::Findings
     })
+}
+
+fn policy_new(domain: &str, name: &str, kind: &str, dir: &std::path::Path) -> Result<Exit> {
+    let files = crate::engine::scaffold::scaffold(domain, name, kind)?;
+    let targets = [
+        (dir.join(&files.policy_path), &files.policy),
+        (dir.join(&files.tests_path), &files.tests),
+    ];
+    if let Some((existing, _)) = targets.iter().find(|(path, _)| path.exists()) {
+        bail!("{} already exists; not overwriting it", existing.display());
+    }
+    for (path, text) in &targets {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        println!("created {}", path.display());
+    }
+    println!(
+        "next: edit the TODOs, then `vouch policy test {}` and `vouch scan --policies {} ...`",
+        dir.display(),
+        dir.display()
+    );
+    Ok(Exit::Clean)
 }
 
 /// Whether to colour terminal output.

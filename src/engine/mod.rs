@@ -6,6 +6,7 @@ mod builtins;
 pub mod eval;
 pub mod outcome;
 pub mod policy;
+pub mod scaffold;
 pub mod testing;
 
 pub use eval::evaluate;

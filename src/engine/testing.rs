@@ -1,8 +1,10 @@
 //! The policy test runner: each rule's `<rule>.test.yaml` cases are evaluated exactly as a
 //! scan would evaluate them (same engine, same classification), so a passing test means the
 //! rule behaves that way in production. Used by `tests/policies.rs` and `vouch policy test`.
+//! Line coverage of each rule file is gathered over all its cases, so a rule author sees which
+//! branches no case reaches.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -57,12 +59,53 @@ pub struct RuleReport {
     /// A problem with the test file itself (missing, unparsable, lacking pass or fail cases).
     pub problem: Option<String>,
     pub cases: Vec<CaseResult>,
+    /// Lines of the rule file its cases evaluated, and lines they never reached.
+    pub coverage: LineCoverage,
 }
 
 impl RuleReport {
     pub fn passed(&self) -> bool {
         self.problem.is_none() && self.cases.iter().all(|c| c.failure.is_none())
     }
+}
+
+/// Line coverage of one policy file (1-based line numbers), as regorus reports it: only
+/// lines holding rule heads, expressions and statements count.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LineCoverage {
+    pub covered: BTreeSet<u32>,
+    pub not_covered: BTreeSet<u32>,
+}
+
+impl LineCoverage {
+    /// Percentage of countable lines covered; 100 for a file with none.
+    pub fn percent(&self) -> f64 {
+        percent(
+            self.covered.len(),
+            self.covered.len() + self.not_covered.len(),
+        )
+    }
+
+    /// Adds what one evaluation covered of `path` (a line covered once is covered).
+    fn merge(&mut self, report: &regorus::coverage::Report, path: &str) {
+        for file in report.files.iter().filter(|f| f.path == path) {
+            self.covered.extend(&file.covered);
+            self.not_covered.extend(&file.not_covered);
+        }
+        let covered = &self.covered;
+        self.not_covered.retain(|line| !covered.contains(line));
+    }
+}
+
+/// `covered` of `total` lines as a percentage; 100 when there is nothing to cover.
+pub fn percent(covered: usize, total: usize) -> f64 {
+    if total == 0 {
+        return 100.0;
+    }
+    // Line counts are far below f64's exact integer range.
+    #[allow(clippy::cast_precision_loss)]
+    let percent = 100.0 * covered as f64 / total as f64;
+    percent
 }
 
 /// Runs the test cases of every rule in the set.
@@ -80,6 +123,7 @@ fn run_rule(policies: &PolicySet, rule: &Rule) -> RuleReport {
         path: rule.path.clone(),
         problem: None,
         cases: Vec::new(),
+        coverage: LineCoverage::default(),
     };
     let Some((test_path, text)) = &rule.tests else {
         report.problem = Some(format!(
@@ -100,9 +144,21 @@ fn run_rule(policies: &PolicySet, rule: &Rule) -> RuleReport {
             report.problem = Some(format!("{test_path}: no case expects `{wanted}`"));
         }
     }
+    // Scans read `metadata` at load time; evaluate it here too so its lines count as covered.
+    let mut engine = policies.engine.clone();
+    engine.set_enable_coverage(true);
+    if engine
+        .eval_rule(format!("{}.metadata", rule.package))
+        .is_ok()
+    {
+        if let Ok(coverage) = engine.get_coverage_report() {
+            report.coverage.merge(&coverage, &rule.path);
+        }
+    }
     let no_digests = BTreeMap::new();
     for case in file.cases {
         let mut engine = policies.engine.clone();
+        engine.set_enable_coverage(true);
         if !case.params.is_empty() {
             let data =
                 serde_json::json!({"vouch": {"params": {rule.meta.id.clone(): case.params}}});
@@ -129,6 +185,9 @@ fn run_rule(policies: &PolicySet, rule: &Rule) -> RuleReport {
             provenance: Provenance::default(),
         };
         let outcome = judge(&mut engine, rule, &resource, &no_digests);
+        if let Ok(coverage) = engine.get_coverage_report() {
+            report.coverage.merge(&coverage, &rule.path);
+        }
         let mut failure = None;
         if outcome.status != case.expect {
             failure = Some(format!(
