@@ -91,7 +91,7 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Output {
     // depth limits in `eval`/`module` keep adversarial input from overflowing it.
     let spawned = std::thread::Builder::new()
         .name("vouch-terraform".to_owned())
-        .stack_size(256 * 1024 * 1024)
+        .stack_size(LOADER_STACK_BYTES)
         .spawn(move || load_inner(&owned_paths, &owned_options));
     match spawned {
         Ok(handle) => handle.join().unwrap_or_else(|_| Output {
@@ -109,6 +109,36 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Output {
         Err(_) => load_inner(paths, options),
     }
 }
+
+/// Reads and parses every discovered file in parallel (parsing is most of a Terraform load).
+/// The workers get the loader thread's large stack: the parser recurses on nested input.
+fn parse_all<'a>(
+    files: impl Iterator<Item = &'a discover::SourceFile>,
+) -> BTreeMap<PathBuf, module::ParsedFile> {
+    use rayon::prelude::*;
+    let files: Vec<&discover::SourceFile> = files.collect();
+    let parse = || {
+        files
+            .par_iter()
+            .map(|f| (f.path.clone(), module::ParsedFile::read(f)))
+            .collect()
+    };
+    match rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("vouch-terraform-parse-{i}"))
+        .stack_size(LOADER_STACK_BYTES)
+        .build()
+    {
+        Ok(pool) => pool.install(parse),
+        // No threads to be had: parse on this thread, which has the same stack.
+        Err(_) => files
+            .iter()
+            .map(|f| (f.path.clone(), module::ParsedFile::read(f)))
+            .collect(),
+    }
+}
+
+/// Stack of the loader thread and of the parse workers.
+const LOADER_STACK_BYTES: usize = 256 * 1024 * 1024;
 
 fn load_inner(paths: &[PathBuf], options: &Options) -> Output {
     let found = discover::discover(paths);
@@ -130,12 +160,13 @@ fn load_inner(paths: &[PathBuf], options: &Options) -> Output {
         })
         .filter_map(|d| std::fs::canonicalize(d).ok())
         .collect();
-    let files = found
+    let files: BTreeMap<PathBuf, Vec<discover::SourceFile>> = found
         .modules
         .iter()
         .map(|(dir, m)| (dir.clone(), m.files.clone()))
         .collect();
-    let loader = module::Loader::new(options.clone(), allowed_roots, files);
+    let parsed = parse_all(files.values().flatten());
+    let loader = module::Loader::new(options.clone(), allowed_roots, files, parsed);
     loader.diagnostics.borrow_mut().extend(found.diagnostics);
 
     // Load every discovered module in display order, then pick the roots.

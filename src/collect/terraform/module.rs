@@ -152,6 +152,55 @@ pub struct RootCtx {
     pub manifest: BTreeMap<String, (PathBuf, String)>,
 }
 
+/// Reads a file as UTF-8 text: the input record (when the bytes could be read) and the text
+/// or why there is none.
+fn read_text(path: &Path, display: &str) -> (Option<Input>, Result<String, String>) {
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) => return (None, Err(format!("cannot read {display}: {e}"))),
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        let too_big = format!(
+            "{display} is {} bytes, larger than the {MAX_FILE_BYTES}-byte limit",
+            meta.len()
+        );
+        return (None, Err(too_big));
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => return (None, Err(format!("cannot read {display}: {e}"))),
+    };
+    let input = Some(Input::from_bytes(display.to_owned(), &bytes));
+    if bytes.contains(&0) {
+        return (input, Err(format!("{display} is a binary file")));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| format!("{display} is not UTF-8 text"));
+    (input, text)
+}
+
+/// One Terraform file read and parsed, before any module uses it.
+pub struct ParsedFile {
+    input: Option<Input>,
+    body: Result<Body, Diagnostic>,
+}
+
+impl ParsedFile {
+    /// Reads and parses `file`; pure, so files can be parsed in parallel.
+    pub fn read(file: &SourceFile) -> Self {
+        let (input, text) = read_text(&file.path, &file.display);
+        let body = text
+            .map_err(|msg| parse::parse_error(&file.display, 1, 1, msg))
+            .and_then(|text| {
+                if file.display.ends_with(".json") {
+                    parse::parse_json(&file.display, &text)
+                } else {
+                    parse::parse_hcl(&file.display, &text)
+                }
+            });
+        Self { input, body }
+    }
+}
+
 /// State shared by every module evaluated in one `load`.
 pub struct Loader {
     pub options: Options,
@@ -159,6 +208,8 @@ pub struct Loader {
     pub allowed_roots: Vec<PathBuf>,
     pub found: BTreeMap<PathBuf, Vec<SourceFile>>,
     defs: RefCell<BTreeMap<PathBuf, Rc<ModuleDef>>>,
+    /// Files parsed ahead of time (in parallel), taken by the first module that reads them.
+    parsed: RefCell<BTreeMap<PathBuf, ParsedFile>>,
     pub diagnostics: RefCell<Vec<Diagnostic>>,
     pub inputs: RefCell<Vec<Input>>,
     pub instances: RefCell<Vec<TfInstance>>,
@@ -172,6 +223,7 @@ impl Loader {
         options: Options,
         allowed_roots: Vec<PathBuf>,
         found: BTreeMap<PathBuf, Vec<SourceFile>>,
+        parsed: BTreeMap<PathBuf, ParsedFile>,
     ) -> Self {
         let cwd = std::env::current_dir()
             .map(|p| super::discover::display_path(&p))
@@ -181,6 +233,7 @@ impl Loader {
             allowed_roots,
             found,
             defs: RefCell::new(BTreeMap::new()),
+            parsed: RefCell::new(parsed),
             diagnostics: RefCell::new(Vec::new()),
             inputs: RefCell::new(Vec::new()),
             instances: RefCell::new(Vec::new()),
@@ -210,21 +263,9 @@ impl Loader {
 
     /// Reads a file as UTF-8 text, recording it as an input. Errors are messages.
     pub fn read_text(&self, path: &Path, display: &str) -> Result<String, String> {
-        let meta = std::fs::metadata(path).map_err(|e| format!("cannot read {display}: {e}"))?;
-        if meta.len() > MAX_FILE_BYTES {
-            return Err(format!(
-                "{display} is {} bytes, larger than the {MAX_FILE_BYTES}-byte limit",
-                meta.len()
-            ));
-        }
-        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {display}: {e}"))?;
-        self.inputs
-            .borrow_mut()
-            .push(Input::from_bytes(display.to_owned(), &bytes));
-        if bytes.contains(&0) {
-            return Err(format!("{display} is a binary file"));
-        }
-        String::from_utf8(bytes).map_err(|_| format!("{display} is not UTF-8 text"))
+        let (input, text) = read_text(path, display);
+        self.inputs.borrow_mut().extend(input);
+        text
     }
 
     /// Loads (once) the module in `dir`.
@@ -247,24 +288,10 @@ impl Loader {
             ..ModuleDef::default()
         };
         for file in &files {
-            let text = match self.read_text(&file.path, &file.display) {
-                Ok(t) => t,
-                Err(msg) => {
-                    self.diagnostics.borrow_mut().push(parse::parse_error(
-                        &file.display,
-                        1,
-                        1,
-                        msg,
-                    ));
-                    continue;
-                }
-            };
-            let parsed = if file.display.ends_with(".json") {
-                parse::parse_json(&file.display, &text)
-            } else {
-                parse::parse_hcl(&file.display, &text)
-            };
-            match parsed {
+            let parsed = self.parsed.borrow_mut().remove(&file.path);
+            let ParsedFile { input, body } = parsed.unwrap_or_else(|| ParsedFile::read(file));
+            self.inputs.borrow_mut().extend(input);
+            match body {
                 Ok(body) => self.add_file(&mut def, body, &file.display),
                 Err(d) => self.diagnostics.borrow_mut().push(d),
             }
