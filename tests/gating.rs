@@ -3,45 +3,20 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod report_support;
+
 use std::collections::BTreeMap;
 
 use serde_json::json;
 use vouch::baseline::Baseline;
 use vouch::config::Config;
-use vouch::engine::outcome::{fingerprint, Evidence, ResourceRef};
-use vouch::engine::{Outcome, Severity, Status};
+use vouch::engine::outcome::fingerprint;
+use vouch::engine::{Outcome, Status};
 use vouch::model::{Location, Provenance, Resource, SourceKind};
 use vouch::waivers::{self, Waiver};
 
 fn outcome(rule: &str, address: &str, status: Status) -> Outcome {
-    let resource = ResourceRef {
-        kind: "aws.s3.bucket".into(),
-        address: address.into(),
-        arn: None,
-    };
-    Outcome {
-        rule_id: rule.into(),
-        rule_name: rule.into(),
-        status,
-        severity: Severity::High,
-        fingerprint: fingerprint(rule, &resource),
-        resource,
-        location: None,
-        message: "m".into(),
-        waiver: None,
-        in_baseline: false,
-        evidence: Evidence {
-            resource_location: None,
-            input_sha256: None,
-            source: SourceKind::Terraform,
-            account: None,
-            region: None,
-            module_chain: vec![],
-            provenance: Provenance::default(),
-            observed: vec![],
-            messages: vec![],
-        },
-    }
+    report_support::bucket_outcome(rule, address, status, "m")
 }
 
 fn bucket(address: &str, tags: serde_json::Value) -> Resource {

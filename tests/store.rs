@@ -4,15 +4,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod report_support;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use vouch::engine::outcome::{fingerprint, Evidence, ResourceRef};
-use vouch::engine::{Outcome, Severity, Status};
-use vouch::model::{Provenance, SourceKind};
+use vouch::engine::{Outcome, Status};
 use vouch::rulesets::{Control, ControlStatus, Coverage, Ruleset};
 use vouch::scan::ScanResult;
 use vouch::store::period::{self, PeriodFormat, PeriodOptions};
@@ -22,34 +22,12 @@ const ENCRYPTION: &str = "s3-bucket-encryption";
 const LOGGING: &str = "s3-bucket-logging";
 
 fn outcome(rule: &str, address: &str, status: Status) -> Outcome {
-    let resource = ResourceRef {
-        kind: "aws.s3.bucket".into(),
-        address: address.into(),
-        arn: None,
-    };
-    Outcome {
-        rule_id: rule.into(),
-        rule_name: rule.into(),
+    report_support::bucket_outcome(
+        rule,
+        address,
         status,
-        severity: Severity::High,
-        fingerprint: fingerprint(rule, &resource),
-        resource,
-        location: None,
-        message: format!("{rule} on {address}: {status}"),
-        waiver: None,
-        in_baseline: false,
-        evidence: Evidence {
-            resource_location: None,
-            input_sha256: None,
-            source: SourceKind::Terraform,
-            account: None,
-            region: None,
-            module_chain: vec![],
-            provenance: Provenance::default(),
-            observed: vec![],
-            messages: vec![],
-        },
-    }
+        &format!("{rule} on {address}: {status}"),
+    )
 }
 
 fn result(outcomes: Vec<Outcome>) -> ScanResult {

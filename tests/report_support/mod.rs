@@ -119,6 +119,33 @@ fn outcome(
     }
 }
 
+/// A bare outcome of `rule` on the S3 bucket `address`: no location, no observations. For
+/// tests of what happens to outcomes (waivers, baselines, history), not of their evidence.
+pub fn bucket_outcome(rule: &str, address: &str, status: Status, message: &str) -> Outcome {
+    let meta = meta(rule, rule, rule, Severity::High, "aws.s3.bucket");
+    let evidence = Evidence {
+        resource_location: None,
+        input_sha256: None,
+        source: SourceKind::Terraform,
+        account: None,
+        region: None,
+        module_chain: vec![],
+        provenance: Provenance::default(),
+        observed: vec![],
+        messages: vec![],
+    };
+    outcome(
+        &meta,
+        status,
+        "aws.s3.bucket",
+        address,
+        None,
+        None,
+        message,
+        evidence,
+    )
+}
+
 pub fn scan_result() -> ScanResult {
     let bytes = std::fs::read(TF).unwrap();
     let input = Input::from_bytes(TF, &bytes);
