@@ -110,38 +110,70 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Output {
     }
 }
 
-/// Reads and parses every discovered file in parallel (parsing is most of a Terraform load).
-/// The workers get the loader thread's large stack: the parser recurses on nested input.
+/// Reads and parses files in parallel on the current rayon pool (parsing is most of a
+/// Terraform load).
 fn parse_all<'a>(
     files: impl Iterator<Item = &'a discover::SourceFile>,
 ) -> BTreeMap<PathBuf, module::ParsedFile> {
     use rayon::prelude::*;
     let files: Vec<&discover::SourceFile> = files.collect();
-    let parse = || {
-        files
-            .par_iter()
-            .map(|f| (f.path.clone(), module::ParsedFile::read(f)))
-            .collect()
-    };
-    match rayon::ThreadPoolBuilder::new()
-        .thread_name(|i| format!("vouch-terraform-parse-{i}"))
-        .stack_size(LOADER_STACK_BYTES)
-        .build()
-    {
-        Ok(pool) => pool.install(parse),
-        // No threads to be had: parse on this thread, which has the same stack.
-        Err(_) => files
-            .iter()
-            .map(|f| (f.path.clone(), module::ParsedFile::read(f)))
-            .collect(),
-    }
+    files
+        .par_iter()
+        .map(|f| (f.path.clone(), module::ParsedFile::read(f)))
+        .collect()
 }
 
-/// Stack of the loader thread and of the parse workers.
+/// Stack of the loader thread and of its workers: evaluation and the parser recurse.
 const LOADER_STACK_BYTES: usize = 256 * 1024 * 1024;
 
+/// A local module call (`source = "./x"` or `"../x"`, HCL or JSON syntax), found by reading
+/// the text: Terraform requires `source` to be a literal string, so no evaluation is needed.
+static LOCAL_SOURCE: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r#"(?m)^\s*"?source"?\s*[=:]\s*"(\.\.?/[^"]*)""#).ok()
+});
+
+/// Splits the discovered modules into groups that no local module call crosses. Groups are
+/// loaded one after another (two at a time on two cores), so a scan of many independent
+/// projects holds one project's syntax trees at a time instead of all of them.
+fn independent_groups(found: &discover::Discovery) -> Vec<Vec<PathBuf>> {
+    let dirs: Vec<&PathBuf> = found.modules.keys().collect();
+    let index: BTreeMap<&PathBuf, usize> = dirs.iter().enumerate().map(|(i, d)| (*d, i)).collect();
+    let mut parent: Vec<usize> = (0..dirs.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for (i, dir) in dirs.iter().enumerate() {
+        let Some(re) = LOCAL_SOURCE.as_ref() else {
+            // Without the pattern, one group: slower to hold, never wrong.
+            return vec![dirs.iter().map(|d| (*d).clone()).collect()];
+        };
+        for file in &found.modules[*dir].files {
+            let Ok(text) = std::fs::read_to_string(&file.path) else {
+                continue;
+            };
+            for cap in re.captures_iter(&text) {
+                let target = std::fs::canonicalize(dir.join(&cap[1]));
+                if let Some(&j) = target.ok().as_ref().and_then(|t| index.get(t)) {
+                    let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                    parent[a.max(b)] = a.min(b);
+                }
+            }
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<PathBuf>> = BTreeMap::new();
+    for (i, dir) in dirs.iter().enumerate() {
+        let r = root(&mut parent, i);
+        groups.entry(r).or_default().push((*dir).clone());
+    }
+    groups.into_values().collect()
+}
+
 fn load_inner(paths: &[PathBuf], options: &Options) -> Output {
-    let found = discover::discover(paths);
+    let mut found = discover::discover(paths);
     let allowed_roots: Vec<PathBuf> = paths
         .iter()
         .filter_map(|p| {
@@ -160,14 +192,65 @@ fn load_inner(paths: &[PathBuf], options: &Options) -> Output {
         })
         .filter_map(|d| std::fs::canonicalize(d).ok())
         .collect();
-    let files: BTreeMap<PathBuf, Vec<discover::SourceFile>> = found
-        .modules
+    let groups = independent_groups(&found);
+    let load_group = |dirs: &Vec<PathBuf>| {
+        let modules: BTreeMap<PathBuf, discover::FoundModule> = dirs
+            .iter()
+            .filter_map(|d| found.modules.get(d).map(|m| (d.clone(), m.clone())))
+            .collect();
+        load_group(modules, options, &allowed_roots)
+    };
+    let outputs: Vec<Output> = match rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("vouch-terraform-{i}"))
+        .stack_size(LOADER_STACK_BYTES)
+        .build()
+    {
+        Ok(pool) => pool.install(|| {
+            use rayon::prelude::*;
+            groups.par_iter().map(load_group).collect()
+        }),
+        // No threads to be had: load on this thread, which has the same stack.
+        Err(_) => groups.iter().map(load_group).collect(),
+    };
+
+    let mut merged = Output {
+        diagnostics: std::mem::take(&mut found.diagnostics),
+        ..Output::default()
+    };
+    for out in outputs {
+        merged.instances.extend(out.instances);
+        merged.inputs.extend(out.inputs);
+        merged.diagnostics.extend(out.diagnostics);
+    }
+    merged.instances.sort_by(|a, b| {
+        (&a.file, a.start_line, &a.address).cmp(&(&b.file, b.start_line, &b.address))
+    });
+    merged
+        .instances
+        .dedup_by(|a, b| a.address == b.address && a.file == b.file);
+    merged.inputs.sort();
+    merged.inputs.dedup();
+    merged.diagnostics.sort();
+    merged.diagnostics.dedup();
+    merged
+}
+
+/// Loads one group of modules that call only each other: every module, then its roots.
+fn load_group(
+    modules: BTreeMap<PathBuf, discover::FoundModule>,
+    options: &Options,
+    allowed_roots: &[PathBuf],
+) -> Output {
+    let files: BTreeMap<PathBuf, Vec<discover::SourceFile>> = modules
         .iter()
         .map(|(dir, m)| (dir.clone(), m.files.clone()))
         .collect();
     let parsed = parse_all(files.values().flatten());
-    let loader = module::Loader::new(options.clone(), allowed_roots, files, parsed);
-    loader.diagnostics.borrow_mut().extend(found.diagnostics);
+    let loader = module::Loader::new(options.clone(), allowed_roots.to_vec(), files, parsed);
+    let found = discover::Discovery {
+        modules,
+        ..discover::Discovery::default()
+    };
 
     // Load every discovered module in display order, then pick the roots.
     let mut order: Vec<(&PathBuf, &discover::FoundModule)> = found.modules.iter().collect();
@@ -223,21 +306,10 @@ fn load_inner(paths: &[PathBuf], options: &Options) -> Output {
         scope.emit();
     }
 
-    let mut instances = loader.instances.take();
-    instances.sort_by(|a, b| {
-        (&a.file, a.start_line, &a.address).cmp(&(&b.file, b.start_line, &b.address))
-    });
-    instances.dedup_by(|a, b| a.address == b.address && a.file == b.file);
-    let mut inputs = loader.inputs.take();
-    inputs.sort();
-    inputs.dedup();
-    let mut diagnostics = loader.diagnostics.take();
-    diagnostics.sort();
-    diagnostics.dedup();
     Output {
-        instances,
-        inputs,
-        diagnostics,
+        instances: loader.instances.take(),
+        inputs: loader.inputs.take(),
+        diagnostics: loader.diagnostics.take(),
     }
 }
 

@@ -394,3 +394,47 @@ fn corpus() {
     }
     println!("total {:.3}s", total.elapsed().as_secs_f64());
 }
+
+/// Paths are loaded in groups no module call crosses; a module another path calls is still
+/// not a root, whichever order the paths come in, and independent projects stay separate.
+#[test]
+fn a_module_called_from_another_scanned_path_is_not_a_root() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (app, lib, other) = (
+        tmp.path().join("app"),
+        tmp.path().join("lib"),
+        tmp.path().join("other"),
+    );
+    write(
+        &app,
+        "main.tf",
+        b"module \"store\" {\n  source = \"../lib\"\n  name   = \"app-data\"\n}\n",
+    );
+    write(
+        &lib,
+        "main.tf",
+        b"variable \"name\" {}\nresource \"aws_s3_bucket\" \"this\" {\n  bucket = var.name\n}\n",
+    );
+    write(
+        &other,
+        "main.tf",
+        b"resource \"aws_s3_bucket\" \"solo\" {\n  bucket = \"solo\"\n}\n",
+    );
+    for paths in [
+        vec![app.clone(), lib.clone(), other.clone()],
+        vec![other.clone(), lib.clone(), app.clone()],
+    ] {
+        let out = load(&paths, &Options::default());
+        assert_eq!(
+            addresses(&out),
+            vec!["module.store.aws_s3_bucket.this", "aws_s3_bucket.solo"],
+            "{:?}",
+            out.diagnostics
+        );
+        assert_eq!(
+            inst(&out, "module.store.aws_s3_bucket.this").values["bucket"],
+            json!("app-data")
+        );
+        assert_eq!(out.inputs.len(), 3);
+    }
+}
