@@ -395,7 +395,8 @@ fn elbv2(i: &Item<'_>, tags: Value) -> Value {
         }
     };
     let drop_invalid = match attr("routing.http.drop_invalid_header_fields.enabled", true) {
-        None => Value::Null,
+        // No such attribute on a network or gateway load balancer: nothing is dropped.
+        None => Value::Bool(false),
         Some(v) if unknown_reason(&v).is_some() => v,
         Some(v) => boolish(&v).map_or_else(
             || unknown(format!("drop_invalid_header_fields is not a boolean: {v}")),
