@@ -19,7 +19,10 @@ use crate::model::{unknown, unknown_reason};
 
 /// Config resource type → canonical kind, for the types mapped here.
 pub(super) const KINDS: &[(&str, &str)] = &[
-    ("AWS::CloudFront::Distribution", "aws.cloudfront.distribution"),
+    (
+        "AWS::CloudFront::Distribution",
+        "aws.cloudfront.distribution",
+    ),
     ("AWS::DynamoDB::Table", "aws.dynamodb.table"),
     ("AWS::EC2::Instance", "aws.ec2.instance"),
     ("AWS::EC2::NetworkAcl", "aws.ec2.network_acl"),
@@ -253,7 +256,9 @@ fn lambda(i: &Item<'_>, tags: Value) -> Value {
     let environment = match i.unknown_config() {
         Some(u) => u,
         None => match at(i.c, "environment") {
-            None | Some(Value::Null) => i.lacks("configuration.environment (environment variables)"),
+            None | Some(Value::Null) => {
+                i.lacks("configuration.environment (environment variables)")
+            }
             Some(env) => match ci(env, "variables") {
                 Some(Value::Object(m)) if !m.is_empty() => Value::Object(m.clone()),
                 Some(Value::Object(_)) | None | Some(Value::Null) => Value::Null,
@@ -528,7 +533,9 @@ fn cloudfront(i: &Item<'_>, tags: Value) -> Value {
                 .filter(|s| !s.is_empty())
                 .map_or(Value::Null, |s| json!(s));
             match enabled {
-                Some(e) => json!({ "enabled": e, "destination": if e { bucket } else { Value::Null } }),
+                Some(e) => {
+                    json!({ "enabled": e, "destination": if e { bucket } else { Value::Null } })
+                }
                 None => i.lacks("distributionConfig.logging.enabled"),
             }
         }
@@ -607,14 +614,23 @@ fn network_acl(i: &Item<'_>, tags: Value) -> Value {
                         Value::String(s) => super::protocol_name(s),
                         other => super::protocol_name(&other.to_string()),
                     })
-                    .map_or_else(|| unknown("the network ACL entry has no protocol"), Value::String);
+                    .map_or_else(
+                        || unknown("the network ACL entry has no protocol"),
+                        Value::String,
+                    );
                 let (from, to) = if proto.as_str() == Some("-1") {
                     (Value::Null, Value::Null)
                 } else {
                     let range = ci(e, "portRange");
                     (
-                        range.and_then(|r| ci(r, "from")).cloned().unwrap_or(Value::Null),
-                        range.and_then(|r| ci(r, "to")).cloned().unwrap_or(Value::Null),
+                        range
+                            .and_then(|r| ci(r, "from"))
+                            .cloned()
+                            .unwrap_or(Value::Null),
+                        range
+                            .and_then(|r| ci(r, "to"))
+                            .cloned()
+                            .unwrap_or(Value::Null),
                     )
                 };
                 let cidr = |k: &str| {
@@ -654,7 +670,11 @@ fn resource_policy(i: &Item<'_>, what: &str) -> Value {
     if let Some(u) = i.unknown_config() {
         return u;
     }
-    match at(i.c, "Policy").filter(|p| !p.is_null()).cloned().or_else(|| i.supp("Policy")) {
+    match at(i.c, "Policy")
+        .filter(|p| !p.is_null())
+        .cloned()
+        .or_else(|| i.supp("Policy"))
+    {
         Some(p) => document(&p, what),
         // Config does not index the policy for this type: without it "no policy" and "not
         // recorded" look the same.
@@ -689,7 +709,10 @@ fn sqs(i: &Item<'_>, tags: Value) -> Value {
     let fifo = match i.opt("FifoQueue") {
         v if unknown_reason(&v).is_some() => v,
         Value::Null => json!(false),
-        v => boolish(&v).map_or_else(|| unknown(format!("FifoQueue is not a boolean: {v}")), Value::Bool),
+        v => boolish(&v).map_or_else(
+            || unknown(format!("FifoQueue is not a boolean: {v}")),
+            Value::Bool,
+        ),
     };
     let sse = match i.opt("SqsManagedSseEnabled") {
         v if unknown_reason(&v).is_some() => v,
@@ -743,12 +766,18 @@ fn secret(i: &Item<'_>, tags: Value, observed_at: &str) -> Value {
         v if unknown_reason(&v).is_some() => v,
         // DescribeSecret omits RotationEnabled for a secret that never had rotation.
         Value::Null => json!(false),
-        v => boolish(&v).map_or_else(|| unknown(format!("RotationEnabled is not a boolean: {v}")), Value::Bool),
+        v => boolish(&v).map_or_else(
+            || unknown(format!("RotationEnabled is not a boolean: {v}")),
+            Value::Bool,
+        ),
     };
     let days = match i.opt("RotationRules.AutomaticallyAfterDays") {
         v if unknown_reason(&v).is_some() => v,
         Value::Null => Value::Null,
-        v => intish(&v).map_or_else(|| unknown(format!("AutomaticallyAfterDays is not an integer: {v}")), |n| json!(n)),
+        v => intish(&v).map_or_else(
+            || unknown(format!("AutomaticallyAfterDays is not an integer: {v}")),
+            |n| json!(n),
+        ),
     };
     let schedule = match i.opt("RotationRules.ScheduleExpression") {
         Value::Null => i.opt("RotationRules.RotationScheduleExpression"),
@@ -775,9 +804,9 @@ fn secret(i: &Item<'_>, tags: Value, observed_at: &str) -> Value {
 fn rds_snapshot(i: &Item<'_>, tags: Value) -> Value {
     let shared = match i.supp("DBSnapshotAttributes") {
         Some(Value::Array(attrs)) => {
-            let restore = attrs.iter().find(|a| {
-                ci(a, "attributeName").and_then(Value::as_str) == Some("restore")
-            });
+            let restore = attrs
+                .iter()
+                .find(|a| ci(a, "attributeName").and_then(Value::as_str) == Some("restore"));
             match restore {
                 Some(a) => Value::Array(strings_at(
                     ci(a, "attributeValues").unwrap_or(&Value::Null),
@@ -787,7 +816,9 @@ fn rds_snapshot(i: &Item<'_>, tags: Value) -> Value {
             }
         }
         Some(other) => unknown(format!("DBSnapshotAttributes is not a list: {other}")),
-        None => i.lacks("supplementaryConfiguration.DBSnapshotAttributes (rds:DescribeDBSnapshotAttributes)"),
+        None => i.lacks(
+            "supplementaryConfiguration.DBSnapshotAttributes (rds:DescribeDBSnapshotAttributes)",
+        ),
     };
     json!({
         "identifier": i.opt("dBSnapshotIdentifier"),

@@ -508,9 +508,7 @@ fn vpc_subnets_and_network_acls() {
                "assignIpv6AddressOnCreation": false, "state": "available",
                "ipv6CidrBlockAssociationSet": [], "tags": []})
     };
-    let deny_all = |egress: bool| {
-        json!({"ruleNumber": 32767, "protocol": "-1", "ruleAction": "deny", "egress": egress, "cidrBlock": "0.0.0.0/0"})
-    };
+    let deny_all = |egress: bool| json!({"ruleNumber": 32767, "protocol": "-1", "ruleAction": "deny", "egress": egress, "cidrBlock": "0.0.0.0/0"});
     let acl = |id: &str, entries: Vec<Value>| {
         json!({"networkAclId": id, "vpcId": "vpc-1", "isDefault": false, "entries": entries,
                "associations": [], "tags": []})
@@ -524,8 +522,18 @@ fn vpc_subnets_and_network_acls() {
                    "cidrBlockAssociationSet": [], "tags": []}),
             json!({}),
         ),
-        item("AWS::EC2::Subnet", SUB_OK, subnet("subnet-1", false), json!({})),
-        item("AWS::EC2::Subnet", SUB_BAD, subnet("subnet-2", true), json!({})),
+        item(
+            "AWS::EC2::Subnet",
+            SUB_OK,
+            subnet("subnet-1", false),
+            json!({}),
+        ),
+        item(
+            "AWS::EC2::Subnet",
+            SUB_BAD,
+            subnet("subnet-2", true),
+            json!({}),
+        ),
         item(
             "AWS::EC2::NetworkAcl",
             ACL_OK,
@@ -708,9 +716,7 @@ fn secrets_and_snapshots() {
         json!({"dBSnapshotIdentifier": id, "dBInstanceIdentifier": "db", "engine": "postgres",
                "snapshotType": "manual", "status": "available", "encrypted": true})
     };
-    let attrs = |values: Value| {
-        json!({"DBSnapshotAttributes": [{"attributeName": "restore", "attributeValues": values}]})
-    };
+    let attrs = |values: Value| json!({"DBSnapshotAttributes": [{"attributeName": "restore", "attributeValues": values}]});
     let (rs, judge) = judged(&[
         item(
             "AWS::SecretsManager::Secret",
@@ -727,7 +733,12 @@ fn secrets_and_snapshots() {
             json!({"ARN": S_BAD, "Name": "api", "KMSKeyId": "alias/aws/secretsmanager"}),
             json!({}),
         ),
-        item("AWS::RDS::DBSnapshot", SNAP_OK, snapshot("nightly"), attrs(json!([]))),
+        item(
+            "AWS::RDS::DBSnapshot",
+            SNAP_OK,
+            snapshot("nightly"),
+            attrs(json!([])),
+        ),
         item(
             "AWS::RDS::DBSnapshot",
             SNAP_BAD,
@@ -752,7 +763,10 @@ fn unreadable_configuration_is_unknown_everywhere() {
     let bad = crate::model::unknown("AWS Config configuration is not JSON: eof");
     let (rs, judge) = judged(&[item("AWS::EKS::Cluster", arn, bad, json!({}))]);
     let r = get(&rs, arn);
-    assert_eq!(reason(r, "encryption_config"), "AWS Config configuration is not JSON: eof");
+    assert_eq!(
+        reason(r, "encryption_config"),
+        "AWS Config configuration is not JSON: eof"
+    );
     assert_eq!(judge("eks-secrets-encryption", arn), "unknown");
 }
 
