@@ -100,6 +100,40 @@ fn seed_iam_policy(endpoint: &str, name: &str, document: &Value) {
     assert!(out.contains("CreatePolicyResponse"), "{out}");
 }
 
+/// An SNS topic with attributes, created through moto's query API (the SNS SDK is not a
+/// dependency; AWS Config reads it back as an `AWS::SNS::Topic` item).
+fn seed_sns_topic(endpoint: &str, region: &str, name: &str, attributes: &[(&str, String)]) {
+    let enc = |s: &str| -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    };
+    let mut body = format!("Action=CreateTopic&Version=2010-03-31&Name={}", enc(name));
+    for (i, (k, v)) in attributes.iter().enumerate() {
+        body.push_str(&format!(
+            "&Attributes.entry.{n}.key={}&Attributes.entry.{n}.value={}",
+            enc(k),
+            enc(v),
+            n = i + 1
+        ));
+    }
+    let auth = format!("Authorization: AWS4-HMAC-SHA256 Credential=testing/20260101/{region}/sns/aws4_request, SignedHeaders=host, Signature=0\r\n");
+    let out = http_with(
+        endpoint,
+        "POST",
+        "/",
+        "application/x-www-form-urlencoded",
+        &auth,
+        &body,
+    );
+    assert!(out.contains("CreateTopicResponse"), "{out}");
+}
+
 fn faults(endpoint: &str, rules: Value) {
     http(
         endpoint,
@@ -988,4 +1022,83 @@ async fn cli_collects_and_judges_a_live_estate() {
                 && c["address"].as_str().unwrap().contains(&seeded.static_key)),
         "{d}"
     );
+}
+
+/// AWS Config items beyond S3 and IAM: moto 5.2.5's Config returns `AWS::SNS::Topic` items
+/// (its other supported types are S3 and IAM roles/policies), so topics are the live kind
+/// checked end to end here: collected, normalized and judged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn config_items_of_sns_topics_are_normalized_and_judged() {
+    let Some(ep) = endpoint() else { return };
+    let _serial = SERIAL.lock().await;
+    reset(&ep);
+    let region = "eu-west-1";
+    let arn = |name: &str| format!("arn:aws:sns:{region}:{ACCOUNT}:{name}");
+    let policy = |name: &str, principal: Value| {
+        json!({"Version": "2012-10-17", "Statement": [{"Sid": "p", "Effect": "Allow",
+            "Principal": principal, "Action": "SNS:Publish", "Resource": arn(name)}]})
+        .to_string()
+    };
+    seed_sns_topic(
+        &ep,
+        region,
+        "vouch-private",
+        &[
+            (
+                "Policy",
+                policy(
+                    "vouch-private",
+                    json!({"AWS": format!("arn:aws:iam::{ACCOUNT}:root")}),
+                ),
+            ),
+            ("KmsMasterKeyId", "alias/aws/sns".to_owned()),
+        ],
+    );
+    seed_sns_topic(
+        &ep,
+        region,
+        "vouch-open",
+        &[("Policy", policy("vouch-open", json!("*")))],
+    );
+    let snap = aws::collect(&options(&ep)).await.unwrap();
+
+    let private = find(&snap, "aws.sns.topic", ":vouch-private");
+    assert_eq!(private.arn.as_deref(), Some(arn("vouch-private").as_str()));
+    assert_eq!(private.region.as_deref(), Some(region));
+    assert_eq!(private.account.as_deref(), Some(ACCOUNT));
+    assert_eq!(private.attributes["name"], json!("vouch-private"));
+    assert_eq!(
+        private.attributes["kms_master_key_id"],
+        json!("alias/aws/sns")
+    );
+    assert_eq!(
+        private.provenance.source_types,
+        vec!["AWS::SNS::Topic".to_owned()]
+    );
+    assert_eq!(
+        private.provenance.api_calls,
+        vec![
+            "config:BatchGetResourceConfig".to_owned(),
+            "config:ListDiscoveredResources".to_owned()
+        ]
+    );
+    let open = find(&snap, "aws.sns.topic", ":vouch-open");
+    assert_eq!(open.attributes["kms_master_key_id"], Value::Null);
+    assert_eq!(
+        open.attributes["policy"]["Statement"][0]["Principal"],
+        json!("*")
+    );
+
+    let policies = vouch::engine::PolicySet::load(&[], &Default::default()).unwrap();
+    let result = vouch::scan::judge(&snap.snapshot, &policies, &Default::default());
+    let status = |address: &str| {
+        result
+            .outcomes
+            .iter()
+            .find(|o| o.rule_id == "sns-topic-not-public" && o.resource.address == address)
+            .map(|o| o.status.as_str().to_owned())
+            .unwrap_or_else(|| panic!("no outcome for {address}"))
+    };
+    assert_eq!(status(&arn("vouch-private")), "pass");
+    assert_eq!(status(&arn("vouch-open")), "fail");
 }

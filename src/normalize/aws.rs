@@ -12,6 +12,10 @@ use serde_json::{json, Map, Value};
 use crate::collect::aws::raw::{RawKind, RawResource};
 use crate::model::{unknown, unknown_reason, Provenance, Resource, SourceKind};
 
+mod items;
+#[cfg(test)]
+mod tests_items;
+
 /// Kind of the per-region AWS Config recorder fact (no schema yet on the normalize branch).
 pub const CONFIG_RECORDER_KIND: &str = "aws.config.recorder";
 
@@ -24,7 +28,7 @@ pub fn normalize(raws: &[RawResource]) -> Vec<Resource> {
             RawKind::KmsKey => Some(("aws.kms.key", kms_key(&raw.data))),
             RawKind::GuardDutyDetector => Some(("aws.guardduty.detector", detector(&raw.data))),
             RawKind::ConfigRecorder => Some((CONFIG_RECORDER_KIND, recorder(&raw.data))),
-            RawKind::ConfigItem => config_item(&raw.data),
+            RawKind::ConfigItem => config_item_at(&raw.data, &raw.collected_at),
         };
         let Some((kind, attributes)) = shaped else {
             continue;
@@ -409,7 +413,13 @@ fn channel(d: &Value) -> Value {
 }
 
 /// Maps an AWS Config item (`configuration` in the service's camelCase) to its kind.
+#[cfg(test)]
 fn config_item(d: &Value) -> Option<(&'static str, Value)> {
+    config_item_at(d, "2026-01-01T00:00:00Z")
+}
+
+/// [`config_item`] with the collection time (ages of live facts are measured to it).
+fn config_item_at(d: &Value, collected_at: &str) -> Option<(&'static str, Value)> {
     let rtype = d.get("resourceType").and_then(Value::as_str)?;
     let c = d.get("configuration").cloned().unwrap_or(Value::Null);
     let c = match &c {
@@ -528,7 +538,7 @@ fn config_item(d: &Value) -> Option<(&'static str, Value)> {
                 }),
             ));
         }
-        _ => return None,
+        _ => return items::map(rtype, d, &c, tags, collected_at),
     };
     let kind = match rtype {
         "AWS::EC2::SecurityGroup" => "aws.ec2.security_group",
@@ -547,7 +557,21 @@ fn tags_of(d: &Value, c: &Value) -> Value {
     let list = c
         .get("tags")
         .or_else(|| c.get("tagList"))
-        .or_else(|| d.get("tags"));
+        .or_else(|| c.get("Tags"))
+        .or_else(|| d.get("tags"))
+        .or_else(|| {
+            d.get("supplementaryConfiguration")
+                .and_then(|s| s.get("Tags"))
+        });
+    // Supplementary entries arrive as JSON text from BatchGetResourceConfig.
+    let parsed;
+    let list = match list {
+        Some(Value::String(s)) => {
+            parsed = serde_json::from_str::<Value>(s).ok();
+            parsed.as_ref()
+        }
+        other => other,
+    };
     match list {
         Some(Value::Array(items)) if !items.is_empty() => {
             let map: Map<String, Value> = items

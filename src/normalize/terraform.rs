@@ -30,7 +30,7 @@ mod s3;
 mod secrets;
 mod sg;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 #[cfg(test)]
 mod tests_b;
 #[cfg(test)]

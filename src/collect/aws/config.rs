@@ -14,12 +14,29 @@ use crate::model::unknown;
 
 /// Config resource types collected as configuration items.
 pub const RESOURCE_TYPES: &[&str] = &[
+    "AWS::CloudFront::Distribution",
     "AWS::CloudTrail::Trail",
+    "AWS::DynamoDB::Table",
+    "AWS::EC2::Instance",
+    "AWS::EC2::NetworkAcl",
     "AWS::EC2::SecurityGroup",
+    "AWS::EC2::Subnet",
+    "AWS::EC2::VPC",
     "AWS::EC2::Volume",
+    "AWS::ECR::Repository",
+    "AWS::EFS::FileSystem",
+    "AWS::EKS::Cluster",
+    "AWS::ElastiCache::ReplicationGroup",
+    "AWS::ElasticLoadBalancingV2::LoadBalancer",
     "AWS::IAM::Policy",
+    "AWS::IAM::User",
+    "AWS::Lambda::Function",
     "AWS::RDS::DBCluster",
     "AWS::RDS::DBInstance",
+    "AWS::RDS::DBSnapshot",
+    "AWS::SNS::Topic",
+    "AWS::SQS::Queue",
+    "AWS::SecretsManager::Secret",
     // Joined into every bucket as the account-level public access block.
     "AWS::S3::AccountPublicAccessBlock",
 ];

@@ -803,7 +803,7 @@ fn check(root: &Value, schema: &Value, v: &Value, path: &str) -> Result<(), Stri
     Ok(())
 }
 
-pub(super) fn validate_against_schema(r: &Resource) {
+pub(crate) fn validate_against_schema(r: &Resource) {
     let text =
         crate::model::kinds::schema(&r.kind).unwrap_or_else(|| panic!("no schema for {}", r.kind));
     let root: Value = serde_json::from_str(text).unwrap();
