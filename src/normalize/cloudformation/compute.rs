@@ -505,14 +505,16 @@ fn lambda_functions(t: &Template<'_>) -> Vec<Resource> {
                 parts.statements.push(value);
             }
         };
-        let reason = match target_in(p.get(key), &targets, "FunctionName") {
+        let why = match target_in(p.get(key), &targets, "FunctionName") {
             Target::One(i) => {
                 if let Some((b, parts)) = fns.get_mut(i) {
                     place(b, parts, part, true);
                 }
                 continue;
             }
-            Target::Outside => format!("`{key}` names a function outside the template"),
+            Target::Outside => format!(
+                "the function is not part of the template (`{key}` names a function outside it)"
+            ),
             Target::Unknown(reason) => {
                 let marker = unknown(format!(
                     "{} may apply to this function: {reason}",
@@ -521,16 +523,16 @@ fn lambda_functions(t: &Template<'_>) -> Vec<Resource> {
                 for (b, parts) in &mut fns {
                     place(b, parts, marker.clone(), false);
                 }
-                reason
+                format!(
+                    "the function `{key}` names could not be determined and may be outside the template ({reason})"
+                )
             }
         };
         let group = p.get(key).map_or_else(String::new, Value::to_string);
         let (b, parts) = outside.entry(group).or_insert_with(|| {
             let mut b = Builder::new("aws.lambda.function", sub);
             b.source_types.clear();
-            let marker = unknown(format!(
-                "the function is not part of the template ({reason})"
-            ));
+            let marker = unknown(why.clone());
             for k in FUNCTION_KEYS {
                 b.set(k, marker.clone());
             }

@@ -167,14 +167,17 @@ fn network_acls(t: &Template<'_>) -> Vec<Resource> {
             }
             lists.push(egress, value);
         };
-        let reason = match target_in(p.get("NetworkAclId"), &targets, "") {
+        let why = match target_in(p.get("NetworkAclId"), &targets, "") {
             Target::One(i) => {
                 if let Some((b, lists)) = acls.get_mut(i) {
                     place(b, lists, value);
                 }
                 continue;
             }
-            Target::Outside => "`NetworkAclId` names an ACL outside the template".to_owned(),
+            Target::Outside => {
+                "the network ACL is not part of the template (`NetworkAclId` names an ACL outside it)"
+                    .to_owned()
+            }
             Target::Unknown(reason) => {
                 let marker = unknown(format!(
                     "{} may add an entry to this ACL: {reason}",
@@ -183,7 +186,9 @@ fn network_acls(t: &Template<'_>) -> Vec<Resource> {
                 for (b, lists) in &mut acls {
                     place(b, lists, marker.clone());
                 }
-                reason
+                format!(
+                    "the network ACL could not be determined and may be outside the template ({reason})"
+                )
             }
         };
         let group = p
@@ -192,9 +197,7 @@ fn network_acls(t: &Template<'_>) -> Vec<Resource> {
         let (b, lists) = outside.entry(group).or_insert_with(|| {
             let mut b = Builder::new("aws.ec2.network_acl", rule);
             b.source_types.clear();
-            let marker = unknown(format!(
-                "the network ACL is not part of the template ({reason})"
-            ));
+            let marker = unknown(why.clone());
             for k in ["vpc_id", "is_default", "tags"] {
                 b.set(k, marker.clone());
             }
