@@ -7,7 +7,12 @@
 //! - `AWS::EC2::SecurityGroupIngress`/`Egress` → the group's `ingress`/`egress`;
 //! - `AWS::KMS::Alias` → its key's `aliases`;
 //! - inline `Policies` of `AWS::IAM::Role`/`User`/`Group` → one `aws.iam.policy` each
-//!   (address `Role.Policies.<PolicyName>`).
+//!   (address `Role.Policies.<PolicyName>`), and their `ManagedPolicyArns` → one
+//!   `aws.iam.policy_attachment` each ([`identity`]);
+//! - `AWS::Lambda::Permission`/`Url` → the function's `policy`/`function_url`
+//!   ([`compute`]); `AWS::EC2::FlowLog` → the VPC's `flow_logs` and
+//!   `AWS::EC2::NetworkAclEntry` → the ACL's `ingress`/`egress` ([`network`]);
+//!   `AWS::Config::DeliveryChannel` → the recorder's `delivery_channel` ([`logging`]).
 //!
 //! A join target is named by a reference made by the collector (`"${Bucket}"`,
 //! `"${Sg.GroupId}"`, see [`crate::collect::cloudformation::intrinsics`]) or by a literal name
@@ -19,12 +24,23 @@
 //! security group without `SecurityGroupEgress` gets EC2's allow-all egress rule; a
 //! `AWS::KMS::Key` without `EnableKeyRotation` has rotation off).
 //!
-//! SAM resources map to `aws.lambda.function`, `aws.apigateway.rest_api` and
-//! `aws.dynamodb.table` with a few attributes; those kinds have no schema yet.
+//! SAM resources map to `aws.lambda.function` (the code `AWS::Lambda::Function` uses),
+//! `aws.apigateway.rest_api` and `aws.dynamodb.table`.
+//!
+//! Simple "property → attribute" mappings are tables of [`Prop`] rows read by
+//! [`Builder::props`] (and [`Builder::nested`] for one nested object), so a mapping states
+//! each attribute's property, reading and default once, and every attribute is located at
+//! its property.
 
+mod compute;
 mod datastores;
 mod edge;
+mod identity;
+mod logging;
+mod network;
 mod rules_a;
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeMap;
 
@@ -88,6 +104,10 @@ impl<'a> Template<'a> {
         out.extend(rules_a::secrets(self));
         out.extend(rules_a::threat(self));
         out.extend(edge::resources(self));
+        out.extend(compute::resources(self));
+        out.extend(network::resources(self));
+        out.extend(logging::resources(self));
+        out.extend(identity::resources(self));
         for r in self.all {
             if let Some(b) = simple(r) {
                 out.push(b.build());
@@ -620,16 +640,17 @@ fn simple(r: &CfnResource) -> Option<Builder> {
         }
         "AWS::EC2::Volume" => {
             let mut b = Builder::new("aws.ec2.volume", r);
-            b.arg(
-                "availability_zone",
-                string(p, "AvailabilityZone"),
-                "AvailabilityZone",
+            b.props(
+                p,
+                &[
+                    ("availability_zone", "AvailabilityZone", Read::Str),
+                    ("size", "Size", Read::Int),
+                    ("type", "VolumeType", Read::Str),
+                    ("kms_key_id", "KmsKeyId", Read::Str),
+                    ("snapshot_id", "SnapshotId", Read::Str),
+                    ("tags", "Tags", Read::Tags),
+                ],
             );
-            b.arg("size", integer(p, "Size"), "Size");
-            b.arg("type", string(p, "VolumeType"), "VolumeType");
-            b.arg("kms_key_id", string(p, "KmsKeyId"), "KmsKeyId");
-            b.arg("snapshot_id", string(p, "SnapshotId"), "SnapshotId");
-            b.arg("tags", tags(p), "Tags");
             let encrypted = match arg(p, "Encrypted") {
                 Arg::Absent if !matches!(arg(p, "SnapshotId"), Arg::Absent) => {
                     unknown("encryption of a volume restored from a snapshot follows the snapshot")
@@ -642,24 +663,19 @@ fn simple(r: &CfnResource) -> Option<Builder> {
         "AWS::CloudTrail::Trail" => cloudtrail(r),
         "AWS::GuardDuty::Detector" => {
             let mut b = Builder::new("aws.guardduty.detector", r);
-            b.arg("enabled", boolean(p, "Enable", None), "Enable");
-            b.arg(
-                "finding_publishing_frequency",
-                string(p, "FindingPublishingFrequency"),
-                "FindingPublishingFrequency",
+            b.props(
+                p,
+                &[
+                    ("enabled", "Enable", Read::Bool(None)),
+                    (
+                        "finding_publishing_frequency",
+                        "FindingPublishingFrequency",
+                        Read::Str,
+                    ),
+                    ("tags", "Tags", Read::Tags),
+                ],
             );
             b.arg("features", guardduty_features(p), "Features");
-            b.arg("tags", tags(p), "Tags");
-            b
-        }
-        "AWS::Serverless::Function" => {
-            let mut b = Builder::new("aws.lambda.function", r);
-            b.arg("name", string(p, "FunctionName"), "FunctionName");
-            b.arg("runtime", string(p, "Runtime"), "Runtime");
-            b.arg("kms_key_arn", string(p, "KmsKeyArn"), "KmsKeyArn");
-            b.arg("role", string(p, "Role"), "Role");
-            b.arg("tags", plain_tags(p), "Tags");
-            sam_function_extras(&mut b, p);
             b
         }
         "AWS::Serverless::Api" => {
@@ -685,48 +701,6 @@ fn simple(r: &CfnResource) -> Option<Builder> {
         _ => return None,
     };
     Some(b)
-}
-
-/// The `aws.lambda.function` attributes of a SAM function beyond its basic properties.
-fn sam_function_extras(b: &mut Builder, p: &Value) {
-    let package = match enum_str(p, "PackageType") {
-        Value::Null => Value::String("Zip".into()),
-        other => other,
-    };
-    b.arg("package_type", package, "PackageType");
-    let env = match p.get("Environment").and_then(|e| e.get("Variables")) {
-        None | Some(Value::Null) => Value::Null,
-        Some(v) if unknown_reason(v).is_some() => v.clone(),
-        Some(Value::Object(m)) if m.is_empty() => Value::Null,
-        Some(Value::Object(m)) => Value::Object(
-            m.iter()
-                .map(|(k, v)| {
-                    let v = match v {
-                        Value::String(_) => v.clone(),
-                        _ if unknown_reason(v).is_some() => v.clone(),
-                        Value::Number(n) => Value::String(n.to_string()),
-                        Value::Bool(x) => Value::String(x.to_string()),
-                        other => unknown(format!("`{k}` is not a string: {other}")),
-                    };
-                    (k.clone(), v)
-                })
-                .collect(),
-        ),
-        Some(other) => unknown(format!("Environment.Variables is not a map: {other}")),
-    };
-    b.arg("environment_variables", env, "Environment");
-    // SAM events create permissions for their service principals; they are not modelled.
-    let policy = match p.get("Events") {
-        None | Some(Value::Null) => Value::Null,
-        Some(_) => unknown("the permissions SAM generates from Events are not modelled"),
-    };
-    b.arg("policy", policy, "Events");
-    let url = match p.get("FunctionUrlConfig") {
-        None | Some(Value::Null) => Value::Null,
-        Some(c) if unknown_reason(c).is_some() => c.clone(),
-        Some(c) => obj([("authorization_type", enum_str(c, "AuthType"))]),
-    };
-    b.arg("function_url", url, "FunctionUrlConfig");
 }
 
 fn bucket(r: &CfnResource) -> Builder {
@@ -966,35 +940,40 @@ fn kms_key(r: &CfnResource) -> Builder {
 fn cloudtrail(r: &CfnResource) -> Builder {
     let p = &r.properties;
     let mut b = Builder::new("aws.cloudtrail.trail", r);
-    b.arg("name", string(p, "TrailName"), "TrailName");
-    // IsLogging is required by CloudFormation; absent means the template is invalid.
-    b.arg("is_logging", boolean(p, "IsLogging", None), "IsLogging");
-    b.arg(
-        "is_multi_region_trail",
-        boolean(p, "IsMultiRegionTrail", Some(false)),
-        "IsMultiRegionTrail",
-    );
-    b.arg(
-        "is_organization_trail",
-        boolean(p, "IsOrganizationTrail", Some(false)),
-        "IsOrganizationTrail",
-    );
-    b.arg(
-        "include_global_service_events",
-        boolean(p, "IncludeGlobalServiceEvents", Some(true)),
-        "IncludeGlobalServiceEvents",
-    );
-    b.arg(
-        "log_file_validation_enabled",
-        boolean(p, "EnableLogFileValidation", Some(false)),
-        "EnableLogFileValidation",
-    );
-    b.arg("kms_key_id", string(p, "KMSKeyId"), "KMSKeyId");
-    b.arg("s3_bucket_name", string(p, "S3BucketName"), "S3BucketName");
-    b.arg(
-        "cloud_watch_logs_group_arn",
-        string(p, "CloudWatchLogsLogGroupArn"),
-        "CloudWatchLogsLogGroupArn",
+    b.props(
+        p,
+        &[
+            ("name", "TrailName", Read::Str),
+            // IsLogging is required by CloudFormation; absent means the template is invalid.
+            ("is_logging", "IsLogging", Read::Bool(None)),
+            (
+                "is_multi_region_trail",
+                "IsMultiRegionTrail",
+                Read::Bool(Some(false)),
+            ),
+            (
+                "is_organization_trail",
+                "IsOrganizationTrail",
+                Read::Bool(Some(false)),
+            ),
+            (
+                "include_global_service_events",
+                "IncludeGlobalServiceEvents",
+                Read::Bool(Some(true)),
+            ),
+            (
+                "log_file_validation_enabled",
+                "EnableLogFileValidation",
+                Read::Bool(Some(false)),
+            ),
+            ("kms_key_id", "KMSKeyId", Read::Str),
+            ("s3_bucket_name", "S3BucketName", Read::Str),
+            (
+                "cloud_watch_logs_group_arn",
+                "CloudWatchLogsLogGroupArn",
+                Read::Str,
+            ),
+        ],
     );
     let selectors = map_list(p, "EventSelectors", |sel| {
         let resources = map_list(sel, "DataResources", |dr| {
@@ -1238,6 +1217,15 @@ impl Builder {
         self.locate_own(key, src);
     }
 
+    /// Sets `key` and locates it at the last of `srcs` the primary resource has (a nested
+    /// property when present, else its enclosing block).
+    fn arg_in(&mut self, key: &str, value: Value, srcs: &[&str]) {
+        self.set(key, value);
+        for src in srcs {
+            self.locate_own(key, src);
+        }
+    }
+
     fn set_at(&mut self, key: &str, value: Value, r: &CfnResource, src: &str) {
         self.set(key, value);
         self.locate_at(key, r, src);
@@ -1302,6 +1290,79 @@ impl Builder {
                 collected_at: None,
             },
         }
+    }
+}
+
+/// How [`Builder::props`] reads one property into one attribute.
+#[derive(Clone, Copy)]
+enum Read {
+    /// [`string`]: free-form; a reference is known to be set.
+    Str,
+    /// [`enum_str`]: a reference is not enough to judge it.
+    Enum,
+    /// [`integer`].
+    Int,
+    /// [`strings`]: absent is `[]`.
+    Strings,
+    /// [`generated`]: absent is unknown (the name is generated at deployment).
+    Generated,
+    /// [`boolean`] with the documented default for an omitted property.
+    Bool(Option<bool>),
+    /// [`tags`] (the property is always `Tags`).
+    Tags,
+}
+
+impl Read {
+    fn read(self, values: &Value, key: &str) -> Value {
+        match self {
+            Read::Str => string(values, key),
+            Read::Enum => enum_str(values, key),
+            Read::Int => integer(values, key),
+            Read::Strings => strings(values, key),
+            Read::Generated => generated(values, key),
+            Read::Bool(default) => boolean(values, key, default),
+            Read::Tags => tags(values),
+        }
+    }
+}
+
+/// One row of a property table: (attribute, property, how to read it).
+type Prop = (&'static str, &'static str, Read);
+
+impl Builder {
+    /// Table-driven one-to-one mappings from the primary resource's properties `p`, each
+    /// located at its property.
+    fn props(&mut self, p: &Value, table: &[Prop]) {
+        for &(attr, prop, read) in table {
+            self.arg(attr, read.read(p, prop), prop);
+        }
+    }
+
+    /// `attr` as an object read by `table` from the nested property at `path` (dotted,
+    /// e.g. `LaunchTemplateData.MetadataOptions`) of `p`: `null` when absent, the marker
+    /// when unknown; every field is located at its property.
+    fn nested(&mut self, attr: &str, p: &Value, path: &str, table: &[Prop]) {
+        let mut cur = Arg::Known(p);
+        for seg in path.split('.') {
+            cur = match cur {
+                Arg::Known(v) => arg(v, seg),
+                other => other,
+            };
+        }
+        let value = match cur {
+            Arg::Absent => Value::Null,
+            Arg::Unknown(m) => m,
+            Arg::Known(v @ Value::Object(_)) => {
+                let mut m = Map::new();
+                for &(field, prop, read) in table {
+                    m.insert(field.to_owned(), read.read(v, prop));
+                    self.locate_own(&format!("{attr}.{field}"), &format!("{path}.{prop}"));
+                }
+                Value::Object(m)
+            }
+            Arg::Known(other) => unknown(format!("`{path}` is not an object: {other}")),
+        };
+        self.arg(attr, value, path);
     }
 }
 

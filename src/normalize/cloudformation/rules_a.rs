@@ -10,8 +10,8 @@
 use serde_json::Value;
 
 use super::{
-    boolean, enum_str, generated, integer, obj, policy_document, string, tags, Builder,
-    CfnResource, Target, Template,
+    boolean, enum_str, integer, obj, policy_document, string, tags, Builder, CfnResource, Read,
+    Target, Template,
 };
 use crate::model::{unknown, Resource};
 
@@ -118,20 +118,21 @@ pub(super) fn messaging(t: &Template<'_>) -> Vec<Resource> {
         .map(|r| {
             let p = &r.properties;
             let mut b = Builder::new("aws.sqs.queue", r);
-            b.arg("name", generated(p, "QueueName"), "QueueName");
-            b.arg("fifo", boolean(p, "FifoQueue", Some(false)), "FifoQueue");
+            b.props(
+                p,
+                &[
+                    ("name", "QueueName", Read::Generated),
+                    ("fifo", "FifoQueue", Read::Bool(Some(false))),
+                    (
+                        "sqs_managed_sse_enabled",
+                        "SqsManagedSseEnabled",
+                        Read::Bool(None),
+                    ),
+                    ("kms_master_key_id", "KmsMasterKeyId", Read::Str),
+                    ("tags", "Tags", Read::Tags),
+                ],
+            );
             b.set("policy", Value::Null);
-            b.arg(
-                "sqs_managed_sse_enabled",
-                boolean(p, "SqsManagedSseEnabled", None),
-                "SqsManagedSseEnabled",
-            );
-            b.arg(
-                "kms_master_key_id",
-                string(p, "KmsMasterKeyId"),
-                "KmsMasterKeyId",
-            );
-            b.arg("tags", tags(p), "Tags");
             b
         })
         .collect();
@@ -149,14 +150,15 @@ pub(super) fn messaging(t: &Template<'_>) -> Vec<Resource> {
         .map(|r| {
             let p = &r.properties;
             let mut b = Builder::new("aws.sns.topic", r);
-            b.arg("name", generated(p, "TopicName"), "TopicName");
-            b.set("policy", Value::Null);
-            b.arg(
-                "kms_master_key_id",
-                string(p, "KmsMasterKeyId"),
-                "KmsMasterKeyId",
+            b.props(
+                p,
+                &[
+                    ("name", "TopicName", Read::Generated),
+                    ("kms_master_key_id", "KmsMasterKeyId", Read::Str),
+                    ("tags", "Tags", Read::Tags),
+                ],
             );
-            b.arg("tags", tags(p), "Tags");
+            b.set("policy", Value::Null);
             b
         })
         .collect();
@@ -186,13 +188,13 @@ pub(super) fn efs(t: &Template<'_>) -> Vec<Resource> {
             let p = &r.properties;
             let mut b = Builder::new("aws.efs.file_system", r);
             b.set("name", Value::Null);
-            // `Encrypted` defaults to false.
-            b.arg(
-                "encrypted",
-                boolean(p, "Encrypted", Some(false)),
-                "Encrypted",
+            b.props(
+                p,
+                &[
+                    ("encrypted", "Encrypted", Read::Bool(Some(false))),
+                    ("kms_key_id", "KmsKeyId", Read::Str),
+                ],
             );
-            b.arg("kms_key_id", string(p, "KmsKeyId"), "KmsKeyId");
             let file_tags = match p.get("FileSystemTags") {
                 Some(v) => tags(&obj([("Tags", v.clone())])),
                 None => Value::Null,
@@ -210,8 +212,13 @@ pub(super) fn secrets(t: &Template<'_>) -> Vec<Resource> {
         .map(|r| {
             let p = &r.properties;
             let mut b = Builder::new("aws.secretsmanager.secret", r);
-            b.arg("name", generated(p, "Name"), "Name");
-            b.arg("kms_key_id", string(p, "KmsKeyId"), "KmsKeyId");
+            b.props(
+                p,
+                &[
+                    ("name", "Name", Read::Generated),
+                    ("kms_key_id", "KmsKeyId", Read::Str),
+                ],
+            );
             b.set("rotation_enabled", Value::Bool(false));
             for key in [
                 "rotation_lambda",
