@@ -138,6 +138,10 @@ static LOCAL_SOURCE: std::sync::LazyLock<Option<regex::Regex>> = std::sync::Lazy
 fn independent_groups(found: &discover::Discovery) -> Vec<Vec<PathBuf>> {
     let dirs: Vec<&PathBuf> = found.modules.keys().collect();
     let index: BTreeMap<&PathBuf, usize> = dirs.iter().enumerate().map(|(i, d)| (*d, i)).collect();
+    let Some(re) = LOCAL_SOURCE.as_ref() else {
+        // Without the pattern, one group: more memory held at once, never a wrong root.
+        return vec![dirs.into_iter().cloned().collect()];
+    };
     let mut parent: Vec<usize> = (0..dirs.len()).collect();
     fn root(parent: &mut [usize], mut i: usize) -> usize {
         while parent[i] != i {
@@ -147,12 +151,14 @@ fn independent_groups(found: &discover::Discovery) -> Vec<Vec<PathBuf>> {
         i
     }
     for (i, dir) in dirs.iter().enumerate() {
-        let Some(re) = LOCAL_SOURCE.as_ref() else {
-            // Without the pattern, one group: slower to hold, never wrong.
-            return vec![dirs.iter().map(|d| (*d).clone()).collect()];
-        };
         for file in &found.modules[*dir].files {
-            let Ok(text) = std::fs::read_to_string(&file.path) else {
+            // Oversized and unreadable files are reported by the loader; here they call nothing.
+            let small =
+                std::fs::metadata(&file.path).is_ok_and(|m| m.len() <= module::MAX_FILE_BYTES);
+            let Some(text) = small
+                .then(|| std::fs::read_to_string(&file.path).ok())
+                .flatten()
+            else {
                 continue;
             };
             for cap in re.captures_iter(&text) {
@@ -193,7 +199,7 @@ fn load_inner(paths: &[PathBuf], options: &Options) -> Output {
         .filter_map(|d| std::fs::canonicalize(d).ok())
         .collect();
     let groups = independent_groups(&found);
-    let load_group = |dirs: &Vec<PathBuf>| {
+    let load = |dirs: &Vec<PathBuf>| {
         let modules: BTreeMap<PathBuf, discover::FoundModule> = dirs
             .iter()
             .filter_map(|d| found.modules.get(d).map(|m| (d.clone(), m.clone())))
@@ -207,10 +213,10 @@ fn load_inner(paths: &[PathBuf], options: &Options) -> Output {
     {
         Ok(pool) => pool.install(|| {
             use rayon::prelude::*;
-            groups.par_iter().map(load_group).collect()
+            groups.par_iter().map(load).collect()
         }),
         // No threads to be had: load on this thread, which has the same stack.
-        Err(_) => groups.iter().map(load_group).collect(),
+        Err(_) => groups.iter().map(load).collect(),
     };
 
     let mut merged = Output {
