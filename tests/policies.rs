@@ -166,3 +166,48 @@ fn scaffolded_rules_load_and_pass_for_every_kind() {
         assert_eq!(report.coverage.percent(), 100.0, "{kind}: {report:?}");
     }
 }
+
+/// Configured parameters reach the policy (`lib.param`), and only the rule they are for.
+#[test]
+fn configured_parameters_change_the_verdict() {
+    use std::collections::BTreeMap;
+    use vouch::model::{Provenance, Resource, SourceKind};
+    let sg = Resource {
+        kind: "aws.ec2.security_group".into(),
+        address: "aws_security_group.web".into(),
+        source: SourceKind::Terraform,
+        location: None,
+        module_chain: vec![],
+        arn: None,
+        account: None,
+        region: None,
+        attributes: serde_json::json!({"ingress": [{
+            "protocol": "tcp", "from_port": 8080, "to_port": 8080, "cidr_ipv4": ["0.0.0.0/0"],
+            "cidr_ipv6": [], "source_security_groups": [], "prefix_lists": [], "self": false,
+            "description": null
+        }]}),
+        attribute_locations: BTreeMap::new(),
+        provenance: Provenance::default(),
+    };
+    let status = |params: &vouch::engine::Params| {
+        let policies = PolicySet::load(&[], params).unwrap();
+        vouch::engine::evaluate(&policies, std::slice::from_ref(&sg), &BTreeMap::new())
+            .into_iter()
+            .find(|o| o.rule_id == "sg-no-public-admin-ports")
+            .unwrap()
+            .status
+    };
+    assert_eq!(status(&Default::default()), Status::Pass);
+    let mut params = vouch::engine::Params::new();
+    params.insert(
+        "sg-no-public-admin-ports".into(),
+        [("admin_ports".to_owned(), serde_json::json!([22, 8080]))].into(),
+    );
+    assert_eq!(status(&params), Status::Fail);
+    let mut elsewhere = vouch::engine::Params::new();
+    elsewhere.insert(
+        "rds-not-public".into(),
+        [("admin_ports".to_owned(), serde_json::json!([8080]))].into(),
+    );
+    assert_eq!(status(&elsewhere), Status::Pass);
+}

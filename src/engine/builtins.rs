@@ -3,13 +3,36 @@
 //! or an IAM wildcard match dominated evaluation time on real templates (measured with
 //! `bench/run`), while here they are a plain loop. Their Rego-visible behaviour is tested
 //! through the lib wrappers in `policies/lib/vouch.rego`.
+//!
+//! Rule parameters are served the same way: a `data.vouch.params[id][name]` lookup made
+//! regorus walk every loaded module on each call (4x the cost of a simple rule).
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, PoisonError, RwLock};
 
 use regorus::Value;
 
 use crate::model::UNKNOWN_KEY;
 
-/// Registers every helper on `engine`.
-pub(crate) fn register(engine: &mut regorus::Engine) -> anyhow::Result<()> {
+/// Parameter overrides, rule ID → parameter → value, shared by every clone of an engine.
+pub(crate) type SharedParams = Arc<RwLock<BTreeMap<String, BTreeMap<String, Value>>>>;
+
+/// Registers every helper on `engine`; `vouch_param` answers from `params`.
+pub(crate) fn register(engine: &mut regorus::Engine, params: SharedParams) -> anyhow::Result<()> {
+    engine.add_extension(
+        "vouch_param".to_owned(),
+        3,
+        Box::new(move |args: Vec<Value>| {
+            let (Some(Value::String(id)), Some(Value::String(name)), Some(default)) =
+                (args.first(), args.get(1), args.get(2))
+            else {
+                return Ok(Value::Undefined);
+            };
+            let params = params.read().unwrap_or_else(PoisonError::into_inner);
+            let value = params.get(id.as_ref()).and_then(|p| p.get(name.as_ref()));
+            Ok(value.unwrap_or(default).clone())
+        }),
+    )?;
     engine.add_extension(
         "vouch_contains_unknown".to_owned(),
         1,

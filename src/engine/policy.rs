@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -16,7 +17,7 @@ use serde_json::Value;
 use thiserror::Error;
 
 use crate::embedded::POLICY_FILES;
-use crate::engine::builtins;
+use crate::engine::builtins::{self, SharedParams};
 use crate::engine::outcome::Severity;
 use crate::model::kinds;
 
@@ -100,6 +101,8 @@ pub type Params = BTreeMap<String, BTreeMap<String, Value>>;
 pub struct PolicySet {
     pub rules: Vec<Rule>,
     pub(crate) engine: regorus::Engine,
+    /// The parameter overrides the engine's `vouch_param` reads (policy tests swap them).
+    pub(crate) params: SharedParams,
 }
 
 impl std::fmt::Debug for PolicySet {
@@ -142,7 +145,20 @@ impl PolicySet {
             // still stops within a few microseconds of the limit.
             check_interval: TIMER_CHECK_INTERVAL,
         });
-        builtins::register(&mut engine).map_err(|e| invalid("native helpers", e))?;
+        let shared: SharedParams = Arc::new(RwLock::new(
+            params
+                .iter()
+                .map(|(id, p)| {
+                    let values = p
+                        .iter()
+                        .map(|(k, v)| (k.clone(), regorus::Value::from(v.clone())))
+                        .collect();
+                    (id.clone(), values)
+                })
+                .collect(),
+        ));
+        builtins::register(&mut engine, Arc::clone(&shared))
+            .map_err(|e| invalid("native helpers", e))?;
         let tests: BTreeMap<String, (String, String)> = files
             .iter()
             .filter_map(|(path, text, _)| {
@@ -182,11 +198,6 @@ impl PolicySet {
                 ));
             }
         }
-
-        let data = serde_json::json!({"vouch": {"params": params}});
-        engine
-            .add_data(regorus::Value::from(data))
-            .map_err(|e| invalid("configuration parameters", e))?;
 
         let known_kinds: BTreeSet<&str> = kinds::all().into_iter().collect();
         let mut seen: BTreeMap<String, String> = BTreeMap::new();
@@ -241,6 +252,7 @@ impl PolicySet {
         Ok(Self {
             rules: candidates,
             engine,
+            params: shared,
         })
     }
 
@@ -259,6 +271,31 @@ impl PolicySet {
                 rule.meta.status = RuleStatus::Stable;
             }
         }
+    }
+
+    /// Runs `f` with `params` as rule `id`'s overrides (none when empty), then restores the
+    /// configured ones. For policy test cases, which evaluate one rule at a time.
+    pub(crate) fn with_params<T>(
+        &self,
+        id: &str,
+        params: &BTreeMap<String, Value>,
+        f: impl FnOnce() -> T,
+    ) -> T {
+        if params.is_empty() {
+            return f();
+        }
+        let values = params
+            .iter()
+            .map(|(k, v)| (k.clone(), regorus::Value::from(v.clone())))
+            .collect();
+        let write = || self.params.write().unwrap_or_else(PoisonError::into_inner);
+        let saved = write().insert(id.to_owned(), values);
+        let result = f();
+        match saved {
+            Some(saved) => write().insert(id.to_owned(), saved),
+            None => write().remove(id),
+        };
+        result
     }
 
     /// Keeps only the rules for which `keep` is true.

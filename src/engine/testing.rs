@@ -159,14 +159,6 @@ fn run_rule(policies: &PolicySet, rule: &Rule) -> RuleReport {
     for case in file.cases {
         let mut engine = policies.engine.clone();
         engine.set_enable_coverage(true);
-        if !case.params.is_empty() {
-            let data =
-                serde_json::json!({"vouch": {"params": {rule.meta.id.clone(): case.params}}});
-            if let Err(e) = engine.add_data(regorus::Value::from(data)) {
-                report.problem = Some(format!("{test_path}: case `{}`: params: {e}", case.name));
-                continue;
-            }
-        }
         let resource = Resource {
             kind: case
                 .kind
@@ -184,7 +176,9 @@ fn run_rule(policies: &PolicySet, rule: &Rule) -> RuleReport {
             attribute_locations: BTreeMap::new(),
             provenance: Provenance::default(),
         };
-        let outcome = judge(&mut engine, rule, &resource, &no_digests);
+        let outcome = policies.with_params(&rule.meta.id, &case.params, || {
+            judge(&mut engine, rule, &resource, &no_digests)
+        });
         if let Ok(coverage) = engine.get_coverage_report() {
             report.coverage.merge(&coverage, &rule.path);
         }
