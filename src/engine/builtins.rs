@@ -56,13 +56,22 @@ pub(crate) fn register(engine: &mut regorus::Engine, params: SharedParams) -> an
 
 /// True when `x` is the unknown marker or holds one at any depth.
 fn contains_unknown(x: &Value) -> bool {
+    contains_unknown_within(x, MAX_DEPTH)
+}
+
+/// Deeper than any real attribute; past it a value counts as unknown (never a pass), so
+/// hostile nesting cannot exhaust a worker's stack.
+const MAX_DEPTH: usize = 256;
+
+fn contains_unknown_within(x: &Value, depth: usize) -> bool {
+    let inner = |v: &Value| depth == 0 || contains_unknown_within(v, depth - 1);
     match x {
         Value::Object(map) => {
             matches!(map.get(&Value::from(UNKNOWN_KEY)), Some(Value::String(_)))
-                || map.values().any(contains_unknown)
+                || map.values().any(inner)
         }
-        Value::Array(items) => items.iter().any(contains_unknown),
-        Value::Set(items) => items.iter().any(contains_unknown),
+        Value::Array(items) => items.iter().any(inner),
+        Value::Set(items) => items.iter().any(inner),
         _ => false,
     }
 }
@@ -129,5 +138,10 @@ mod tests {
         assert!(contains_unknown(&deep));
         let known: Value = serde_json::json!({"a": [{"__unknown__": 3}], "b": "x"}).into();
         assert!(!contains_unknown(&known));
+        let mut hostile = Value::from(1);
+        for _ in 0..1_000 {
+            hostile = Value::from(vec![hostile]);
+        }
+        assert!(contains_unknown(&hostile), "too deep to tell is unknown");
     }
 }
