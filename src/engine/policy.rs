@@ -334,16 +334,19 @@ fn declares(engine: &regorus::Engine, rule: &Rule, name: &str) -> Result<bool, P
         .map_err(|e| invalid(&rule.path, e))
 }
 
+/// Lowercase letters and digits in dash-separated non-empty parts (`s3-bucket-versioning`):
+/// the form of rule IDs and names.
+pub(crate) fn kebab(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+}
+
 fn validate_meta(meta: &RuleMeta, known_kinds: &BTreeSet<&str>) -> Result<(), String> {
-    let kebab = |s: &str| {
-        !s.is_empty()
-            && s.split('-').all(|part| {
-                !part.is_empty()
-                    && part
-                        .chars()
-                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-            })
-    };
     if !kebab(&meta.id) {
         return Err(format!("metadata.id `{}` is not kebab-case", meta.id));
     }

@@ -5,6 +5,7 @@
 use serde_json::Value;
 use thiserror::Error;
 
+use crate::engine::policy::kebab;
 use crate::model::kinds;
 
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -29,14 +30,7 @@ pub struct Scaffold {
 /// Builds the rule `name` in folder `domain`, judging `kind` on one of its attributes: the
 /// first boolean one in the kind's schema (the common "is X enabled" shape), else the first.
 pub fn scaffold(domain: &str, name: &str, kind: &str) -> Result<Scaffold, ScaffoldError> {
-    let kebab = !name.is_empty()
-        && name.split('-').all(|part| {
-            !part.is_empty()
-                && part
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        });
-    if !kebab {
+    if !kebab(name) {
         return Err(ScaffoldError::Name(name.to_owned()));
     }
     let domain_ok = !domain.is_empty()

@@ -198,14 +198,15 @@ fn load_inner(paths: &[PathBuf], options: &Options) -> Output {
         })
         .filter_map(|d| std::fs::canonicalize(d).ok())
         .collect();
-    let groups = independent_groups(&found);
-    let load = |dirs: &Vec<PathBuf>| {
-        let modules: BTreeMap<PathBuf, discover::FoundModule> = dirs
-            .iter()
-            .filter_map(|d| found.modules.get(d).map(|m| (d.clone(), m.clone())))
-            .collect();
-        load_group(modules, options, &allowed_roots)
-    };
+    let groups: Vec<BTreeMap<PathBuf, discover::FoundModule>> = independent_groups(&found)
+        .into_iter()
+        .map(|dirs| {
+            dirs.into_iter()
+                .filter_map(|d| found.modules.remove(&d).map(|m| (d, m)))
+                .collect()
+        })
+        .collect();
+    let load = |modules| load_group(modules, options, &allowed_roots);
     let outputs: Vec<Output> = match rayon::ThreadPoolBuilder::new()
         .thread_name(|i| format!("vouch-terraform-{i}"))
         .stack_size(LOADER_STACK_BYTES)
@@ -213,10 +214,10 @@ fn load_inner(paths: &[PathBuf], options: &Options) -> Output {
     {
         Ok(pool) => pool.install(|| {
             use rayon::prelude::*;
-            groups.par_iter().map(load).collect()
+            groups.into_par_iter().map(load).collect()
         }),
         // No threads to be had: load on this thread, which has the same stack.
-        Err(_) => groups.iter().map(load).collect(),
+        Err(_) => groups.into_iter().map(load).collect(),
     };
 
     let mut merged = Output {

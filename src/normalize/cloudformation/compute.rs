@@ -354,20 +354,7 @@ fn environment(p: &Value) -> Value {
         Arg::Absent => Value::Null,
         Arg::Unknown(m) => m,
         Arg::Known(Value::Object(m)) if m.is_empty() => Value::Null,
-        Arg::Known(Value::Object(m)) => Value::Object(
-            m.iter()
-                .map(|(k, v)| {
-                    let v = match v {
-                        Value::String(_) => v.clone(),
-                        _ if unknown_reason(v).is_some() => v.clone(),
-                        Value::Number(n) => Value::String(n.to_string()),
-                        Value::Bool(x) => Value::String(x.to_string()),
-                        other => unknown(format!("`{k}` is not a string: {other}")),
-                    };
-                    (k.clone(), v)
-                })
-                .collect(),
-        ),
+        Arg::Known(Value::Object(m)) => crate::normalize::string_map(m),
         Arg::Known(other) => unknown(format!("Environment.Variables is not a map: {other}")),
     }
 }

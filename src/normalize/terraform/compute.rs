@@ -18,7 +18,7 @@ use super::{
     strings, tags, Arg, Builder,
 };
 use crate::collect::terraform::TfInstance;
-use crate::model::{unknown, unknown_reason, Resource};
+use crate::model::{unknown, Resource};
 
 /// Builds the compute kinds declared in `managed`.
 pub(super) fn resources(managed: &[&TfInstance]) -> Vec<Resource> {
@@ -262,20 +262,7 @@ fn lambda_functions(managed: &[&TfInstance]) -> Vec<Resource> {
                     Arg::Absent => Value::Null,
                     Arg::Unknown(m) => m,
                     Arg::Known(Value::Object(m)) if m.is_empty() => Value::Null,
-                    Arg::Known(Value::Object(m)) => Value::Object(
-                        m.iter()
-                            .map(|(k, v)| {
-                                let v = match v {
-                                    Value::String(_) => v.clone(),
-                                    _ if unknown_reason(v).is_some() => v.clone(),
-                                    Value::Number(n) => Value::String(n.to_string()),
-                                    Value::Bool(b) => Value::String(b.to_string()),
-                                    other => unknown(format!("`{k}` is not a string: {other}")),
-                                };
-                                (k.clone(), v)
-                            })
-                            .collect(),
-                    ),
+                    Arg::Known(Value::Object(m)) => crate::normalize::string_map(m),
                     Arg::Known(Value::String(s)) => {
                         unknown(format!("`variables` is `{s}`, known only after apply"))
                     }
