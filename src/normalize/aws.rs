@@ -6,13 +6,22 @@
 //! feeds (never replaced by a default); "not configured" (`null` in the raw document)
 //! becomes the schema's `null`; a value the source cannot give at all (e.g. CloudTrail's
 //! `is_logging` in an AWS Config item) is an unknown with the reason, not an omission.
+//!
+//! Account- and region-scope kinds always exist in a live snapshot: IAM's account facts and
+//! password policy come from [`iam`] (once per account), and the kinds of services vouch does
+//! not call are stand-ins from [`scope`] whose facts are unknown, so no rule about the
+//! account goes silent and no control rolls up to `not applicable` for want of a resource.
 
 use serde_json::{json, Map, Value};
 
 use crate::collect::aws::raw::{RawKind, RawResource};
 use crate::model::{unknown, unknown_reason, Provenance, Resource, SourceKind};
 
+pub mod iam;
 mod items;
+mod scope;
+#[cfg(test)]
+mod tests_iam;
 #[cfg(test)]
 mod tests_items;
 
@@ -29,6 +38,8 @@ pub fn normalize(raws: &[RawResource]) -> Vec<Resource> {
             RawKind::GuardDutyDetector => Some(("aws.guardduty.detector", detector(&raw.data))),
             RawKind::ConfigRecorder => Some((CONFIG_RECORDER_KIND, recorder(&raw.data))),
             RawKind::ConfigItem => config_item_at(&raw.data, &raw.collected_at),
+            // Folded in below: they make several resources each, or none of their own.
+            RawKind::IamAccount | RawKind::RegionScope => None,
         };
         let Some((kind, attributes)) = shaped else {
             continue;
@@ -44,6 +55,14 @@ pub fn normalize(raws: &[RawResource]) -> Vec<Resource> {
                 && raw.data.get("DetectorId").is_none_or(Value::is_null));
         out.push(resource(raw, kind, attributes, !synthetic));
     }
+    // IAM, once per account: the account and password policy resources, then the credential
+    // report folded into the users (after the Config items, which hold the users' policies).
+    for raw in raws.iter().filter(|r| r.kind == RawKind::IamAccount) {
+        out.extend(iam::account_resources(raw));
+    }
+    iam::merge_credential_reports(&mut out, raws);
+    let stand_ins = scope::stand_ins(raws, &out);
+    out.extend(stand_ins);
     // The account-wide public access block: one resource per account, from AWS Config when it
     // recorded one, otherwise unknown (the s3control API is not called).
     let mut accounts: Vec<Option<String>> = raws.iter().map(|r| r.account.clone()).collect();
@@ -56,7 +75,12 @@ pub fn normalize(raws: &[RawResource]) -> Vec<Resource> {
         {
             continue;
         }
-        let Some(any) = raws.iter().find(|r| r.account == account) else {
+        // Prefer a Config document: the stand-in names a Config call as its provenance.
+        let Some(any) = raws
+            .iter()
+            .find(|r| r.account == account && r.kind == RawKind::ConfigRecorder)
+            .or_else(|| raws.iter().find(|r| r.account == account))
+        else {
             continue;
         };
         let reason = "account public access block not read: AWS Config has no AWS::S3::AccountPublicAccessBlock item for this account (s3control:GetPublicAccessBlock is not called)";
@@ -115,6 +139,8 @@ fn parser_of(kind: RawKind) -> &'static str {
         RawKind::KmsKey => "aws-sdk-kms",
         RawKind::GuardDutyDetector => "aws-sdk-guardduty",
         RawKind::ConfigRecorder | RawKind::ConfigItem => "aws-sdk-config",
+        RawKind::IamAccount => "aws-sdk-iam",
+        RawKind::RegionScope => "aws-sdk-sts",
     }
 }
 
@@ -124,6 +150,8 @@ fn source_type_of(raw: &RawResource) -> String {
         RawKind::KmsKey => "AWS::KMS::Key".to_owned(),
         RawKind::GuardDutyDetector => "AWS::GuardDuty::Detector".to_owned(),
         RawKind::ConfigRecorder => "AWS::Config::ConfigurationRecorder".to_owned(),
+        RawKind::IamAccount => "AWS::IAM::Account".to_owned(),
+        RawKind::RegionScope => "region".to_owned(),
         RawKind::ConfigItem => raw
             .data
             .get("resourceType")

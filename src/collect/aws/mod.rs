@@ -1,11 +1,14 @@
-//! Live AWS collection: AWS Config, S3, KMS and GuardDuty read through the AWS SDK into a
-//! versioned [`AwsSnapshot`] of normalized resources.
+//! Live AWS collection: AWS Config, S3, KMS, GuardDuty and IAM read through the AWS SDK into
+//! a versioned [`AwsSnapshot`] of normalized resources.
 //!
 //! This module owns the run: options, credentials (profile, assumed roles), the region
 //! fan-out, limits (per-service-and-region concurrency, per-call timeout, whole-run deadline,
 //! adaptive retries) and the snapshot file format. The per-service collectors
-//! ([`s3`], [`kms`], [`guardduty`], [`config`]) return raw documents; shaping them into
-//! canonical kinds is [`crate::normalize::aws`].
+//! ([`s3`], [`kms`], [`guardduty`], [`config`], [`iam`]) return raw documents; shaping them
+//! into canonical kinds is [`crate::normalize::aws`]. IAM is global: it is read once per
+//! account. Every account and region read also yields a [`raw::RawKind::RegionScope`]
+//! document, so that account- and region-scope kinds exist in every live snapshot (as
+//! unknowns where vouch does not call the service) and their rules never go silent.
 //!
 //! Invariant: a call that is denied, fails or times out never yields a value. Its attribute
 //! becomes the unknown marker and the call is listed in [`AwsSnapshot::failed_calls`];
@@ -17,6 +20,7 @@ pub mod call;
 pub mod client;
 pub mod config;
 pub mod guardduty;
+pub mod iam;
 pub mod kms;
 pub mod ops;
 pub mod raw;
@@ -91,6 +95,8 @@ pub struct AwsOptions {
     pub initial_backoff: Duration,
     /// AWS Config aggregator to query as well (best effort).
     pub config_aggregator: Option<String>,
+    /// How long to wait for IAM to finish building the credential report.
+    pub credential_report_wait: Duration,
     /// Show a progress bar on stderr.
     pub progress: bool,
 }
@@ -111,6 +117,7 @@ impl Default for AwsOptions {
             max_attempts: 5,
             initial_backoff: Duration::from_millis(500),
             config_aggregator: None,
+            credential_report_wait: Duration::from_secs(60),
             progress: false,
         }
     }
@@ -287,6 +294,24 @@ impl Ctx {
         }
     }
 
+    /// The marker document saying this account and region were read (no API call of its own:
+    /// the account comes from `sts:GetCallerIdentity`).
+    pub fn region_scope(&self, region: &str) -> RawResource {
+        RawResource {
+            kind: raw::RawKind::RegionScope,
+            arn: format!(
+                "arn:{}::{region}:{}:region",
+                client::partition(region),
+                self.account_or_unknown()
+            ),
+            account: self.account.clone(),
+            region: Some(region.to_owned()),
+            api_calls: vec![ops::STS_GET_CALLER_IDENTITY.label()],
+            collected_at: self.collected_at.clone(),
+            data: serde_json::Value::Object(serde_json::Map::new()),
+        }
+    }
+
     /// The account for synthetic identifiers (`unknown` when STS did not answer).
     pub fn account_or_unknown(&self) -> &str {
         self.account.as_deref().unwrap_or("unknown")
@@ -388,11 +413,19 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
                 );
                 a.extend(b);
                 a.extend(c);
+                a.push(ctx.region_scope(region));
                 a
             }
         }));
-        let (buckets, regional) = tokio::join!(s3::collect(&ctx, &home), per_region);
+        // Boxed: in debug builds the inline SDK futures would make the polling thread's
+        // stack frames large enough to overflow a 2 MiB thread (a test thread, a worker).
+        let (buckets, identity, regional) = tokio::join!(
+            Box::pin(s3::collect(&ctx, &home)),
+            Box::pin(iam::collect(&ctx, &home, options.credential_report_wait)),
+            Box::pin(per_region)
+        );
         raws.extend(buckets);
+        raws.push(identity);
         raws.extend(regional.into_iter().flatten());
     }
     progress.finish_and_clear();

@@ -21,6 +21,13 @@ pub enum RawKind {
     ConfigRecorder,
     /// An AWS Config configuration item (`AWS::EC2::SecurityGroup`, ...).
     ConfigItem,
+    /// The IAM facts of one account (IAM is global): account summary, virtual MFA devices,
+    /// credential report, password policy and the AWSSupportAccess attachments.
+    IamAccount,
+    /// One account and region the run read. Carries no answer: normalization hangs the
+    /// region-scope resources of services vouch does not call on it, so their rules say
+    /// `unknown` instead of having nothing to judge.
+    RegionScope,
 }
 
 /// One raw document with its provenance.
