@@ -1102,3 +1102,385 @@ async fn config_items_of_sns_topics_are_normalized_and_judged() {
     assert_eq!(status(&arn("vouch-private")), "pass");
     assert_eq!(status(&arn("vouch-open")), "fail");
 }
+
+/// Users of every credential shape, through the IAM SDK: alice (console password + virtual
+/// MFA), bob (console password, no MFA), ci (an access key, no password), plain (nothing).
+async fn seed_iam_users(endpoint: &str) -> aws_sdk_iam::Client {
+    let iam = aws_sdk_iam::Client::new(&sdk(endpoint, "us-east-1").await);
+    for name in ["alice", "bob", "ci", "plain"] {
+        iam.create_user().user_name(name).send().await.unwrap();
+    }
+    for name in ["alice", "bob"] {
+        iam.create_login_profile()
+            .user_name(name)
+            .password("Vouch-test-Passw0rd!")
+            .send()
+            .await
+            .unwrap();
+    }
+    let device = iam
+        .create_virtual_mfa_device()
+        .virtual_mfa_device_name("alice")
+        .send()
+        .await
+        .unwrap();
+    let serial = device
+        .virtual_mfa_device()
+        .unwrap()
+        .serial_number()
+        .to_owned();
+    iam.enable_mfa_device()
+        .user_name("alice")
+        .serial_number(serial)
+        .authentication_code1("123456")
+        .authentication_code2("654321")
+        .send()
+        .await
+        .unwrap();
+    iam.create_access_key()
+        .user_name("ci")
+        .send()
+        .await
+        .unwrap();
+    iam
+}
+
+fn judge(snap: &AwsSnapshot) -> Vec<vouch::engine::Outcome> {
+    let policies = vouch::engine::PolicySet::load(&[], &Default::default()).unwrap();
+    vouch::scan::judge(&snap.snapshot, &policies, &Default::default()).outcomes
+}
+
+fn status_of(outcomes: &[vouch::engine::Outcome], rule: &str, address: &str) -> String {
+    outcomes
+        .iter()
+        .find(|o| o.rule_id == rule && o.resource.address == address)
+        .map(|o| o.status.as_str().to_owned())
+        .unwrap_or_else(|| panic!("no {rule} outcome on {address}"))
+}
+
+fn evidence_of(outcomes: &[vouch::engine::Outcome], rule: &str, address: &str) -> String {
+    outcomes
+        .iter()
+        .find(|o| o.rule_id == rule && o.resource.address == address)
+        .map(|o| serde_json::to_string(&o.evidence).unwrap())
+        .unwrap_or_else(|| panic!("no {rule} outcome on {address}"))
+}
+
+/// IAM end to end: account facts, the password policy and the credential report collected
+/// once per account, normalized, judged pass and fail, and rolled up; what moto cannot
+/// represent (root usage, key ages) is asserted unknown with its reason, never a pass.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn iam_account_users_and_password_policy_are_collected_and_judged() {
+    let Some(ep) = endpoint() else { return };
+    let _serial = SERIAL.lock().await;
+    reset(&ep);
+    let iam = seed_iam_users(&ep).await;
+    http(&ep, "DELETE", "/__vouch/calls", "");
+    let snap = aws::collect(&options(&ep)).await.unwrap();
+    let root = format!("arn:aws:iam::{ACCOUNT}:root");
+    let policy_address = format!("arn:aws:iam::{ACCOUNT}:account-password-policy");
+    let user = |name: &str| format!("arn:aws:iam::{ACCOUNT}:user/{name}");
+
+    // IAM is global: one account resource, read once (not per region).
+    let accounts: Vec<&Resource> = snap
+        .snapshot
+        .resources
+        .iter()
+        .filter(|r| r.kind == "aws.iam.account")
+        .collect();
+    assert_eq!(accounts.len(), 1);
+    let account = accounts[0];
+    assert_eq!(account.address, root);
+    assert_eq!(account.region, None);
+    assert_eq!(account.provenance.parser, "aws-sdk-iam");
+    assert!(account
+        .provenance
+        .api_calls
+        .contains(&"iam:GetAccountSummary".to_owned()));
+    let a = &account.attributes;
+    assert_eq!(a["account_id"], json!(ACCOUNT));
+    // moto 5.2.5: the root user never has MFA or keys, and the report has no root row.
+    assert_eq!(a["root"]["mfa_enabled"], json!(false));
+    assert_eq!(a["root"]["virtual_mfa"], Value::Null);
+    assert_eq!(a["root"]["access_keys_present"], json!(false));
+    assert!(unknown_reason(&a["root"]["days_since_password_used"])
+        .unwrap()
+        .contains("has no <root_account> row"));
+    assert_eq!(a["support_access_entities"], json!([]));
+    let calls: Value = serde_json::from_str(
+        http(&ep, "GET", "/__vouch/calls", "")
+            .split("\r\n\r\n")
+            .nth(1)
+            .unwrap(),
+    )
+    .unwrap();
+    let calls: Vec<&str> = calls["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(
+        calls.iter().filter(|c| **c == "GetAccountSummary").count(),
+        1,
+        "once per account, not per region: {calls:?}"
+    );
+
+    let policy = find(&snap, "aws.iam.password_policy", "account-password-policy");
+    assert_eq!(policy.attributes["configured"], json!(false));
+
+    // Users come from the report (moto's Config does not record IAM users).
+    let alice = &find(&snap, "aws.iam.user", ":user/alice").attributes;
+    assert_eq!(alice["password_enabled"], json!(true));
+    assert_eq!(alice["mfa_active"], json!(true));
+    assert_eq!(alice["access_keys"], json!([]));
+    let bob = &find(&snap, "aws.iam.user", ":user/bob").attributes;
+    assert_eq!(bob["mfa_active"], json!(false));
+    let ci = find(&snap, "aws.iam.user", ":user/ci");
+    assert_eq!(ci.arn.as_deref(), Some(user("ci").as_str()));
+    assert_eq!(ci.attributes["password_enabled"], json!(false));
+    let key = &ci.attributes["access_keys"][0];
+    assert_eq!(key["id"], json!("access_key_1"));
+    assert_eq!(key["active"], json!(true));
+    // moto stamps every report 2015-02-02T20:02:02Z: the key's age is not knowable.
+    assert!(unknown_reason(&key["days_since_rotated"])
+        .unwrap()
+        .contains("after the report's generation time"));
+
+    // Stand-ins for the services vouch does not call, per region and per account.
+    for region in ["eu-west-1", "us-east-1"] {
+        let hub = find(
+            &snap,
+            "aws.securityhub.hub",
+            &format!("{region}:{ACCOUNT}:hub/default"),
+        );
+        assert_eq!(
+            unknown_reason(&hub.attributes["enabled"]),
+            Some("not collected: vouch does not call securityhub:DescribeHub")
+        );
+        find(
+            &snap,
+            "aws.inspector2.account",
+            &format!("{region}:{ACCOUNT}:account"),
+        );
+        find(
+            &snap,
+            "aws.macie2.session",
+            &format!("{region}:{ACCOUNT}:session"),
+        );
+    }
+    let aws_account = find(&snap, "aws.account", &format!("::{ACCOUNT}:account"));
+    assert_eq!(aws_account.attributes["account_id"], json!(ACCOUNT));
+
+    let outcomes = judge(&snap);
+    let s = |rule: &str, address: &str| status_of(&outcomes, rule, address);
+    assert_eq!(s("iam-root-mfa", &root), "fail");
+    assert_eq!(s("iam-root-hardware-mfa", &root), "fail");
+    assert_eq!(s("iam-root-no-access-keys", &root), "pass");
+    assert_eq!(s("iam-root-not-used", &root), "unknown");
+    assert_eq!(s("iam-support-role", &root), "fail");
+    assert_eq!(s("iam-access-analyzer-enabled", &root), "unknown");
+    assert_eq!(s("iam-password-policy", &policy_address), "fail");
+    assert_eq!(s("iam-user-mfa", &user("alice")), "pass");
+    assert_eq!(s("iam-user-mfa", &user("bob")), "fail");
+    assert_eq!(s("iam-user-mfa", &user("ci")), "pass");
+    assert_eq!(s("iam-access-key-rotation", &user("plain")), "pass");
+    assert_eq!(s("iam-access-key-rotation", &user("ci")), "unknown");
+    assert_eq!(s("iam-unused-credentials", &user("plain")), "pass");
+    assert_eq!(s("iam-unused-credentials", &user("ci")), "unknown");
+    assert_eq!(s("iam-unused-credentials", &user("bob")), "unknown");
+    assert_eq!(
+        s(
+            "securityhub-enabled",
+            &format!("arn:aws:securityhub:us-east-1:{ACCOUNT}:hub/default")
+        ),
+        "unknown"
+    );
+
+    // Controls backed only by account-scope rules roll up to a verdict or unknown, never to
+    // "not applicable".
+    let cis = vouch::rulesets::Ruleset::named("cis-aws-3.0")
+        .unwrap()
+        .judge(&outcomes);
+    let control = |id: &str| {
+        cis.controls
+            .iter()
+            .find(|c| c.id == id)
+            .unwrap_or_else(|| panic!("no CIS control {id}"))
+            .status
+    };
+    use vouch::rulesets::ControlStatus;
+    assert_eq!(control("1.5"), ControlStatus::Fail, "root MFA");
+    assert_eq!(control("1.4"), ControlStatus::Pass, "no root access keys");
+    let pci = vouch::rulesets::Ruleset::named("pci-dss-4.0.1")
+        .unwrap()
+        .judge(&outcomes);
+    let mut iam_controls = 0;
+    for c in &pci.controls {
+        if !c.rules.is_empty() && c.rules.iter().all(|r| r.starts_with("iam-")) {
+            iam_controls += 1;
+            assert_ne!(c.status, ControlStatus::NotApplicable, "PCI {}", c.id);
+        }
+    }
+    assert!(iam_controls >= 3, "{iam_controls}");
+    for framework in vouch::rulesets::Ruleset::builtin().unwrap() {
+        for c in framework.judge(&outcomes).controls {
+            let account_scope = c.rules.iter().all(|r| {
+                r.starts_with("iam-root")
+                    || r.starts_with("alarm-")
+                    || [
+                        "iam-password-policy",
+                        "iam-support-role",
+                        "iam-access-analyzer-enabled",
+                        "securityhub-enabled",
+                        "inspector-scanning-enabled",
+                        "macie-sensitive-data-discovery",
+                    ]
+                    .contains(&r.as_str())
+            });
+            if account_scope && !c.rules.is_empty() {
+                assert_ne!(
+                    c.status,
+                    ControlStatus::NotApplicable,
+                    "{} {}",
+                    framework.framework,
+                    c.id
+                );
+            }
+        }
+    }
+
+    // The other side: a compliant password policy.
+    iam.update_account_password_policy()
+        .minimum_password_length(14)
+        .password_reuse_prevention(24)
+        .max_password_age(90)
+        .require_numbers(true)
+        .require_symbols(true)
+        .require_lowercase_characters(true)
+        .require_uppercase_characters(true)
+        .send()
+        .await
+        .unwrap();
+    // moto 5.2.5 loads no AWS managed policies unless started with
+    // MOTO_IAM_LOAD_MANAGED_POLICIES (which would put ~1,000 of them in every test's AWS
+    // Config inventory), so AWSSupportAccess cannot be attached here: the passing support
+    // role case is covered by src/normalize/aws/tests_iam.rs and the rule's test cases.
+    let mut o = options(&ep);
+    o.regions = vec!["us-east-1".into()];
+    let snap = aws::collect(&o).await.unwrap();
+    let policy = &find(&snap, "aws.iam.password_policy", "account-password-policy").attributes;
+    assert_eq!(
+        policy,
+        &json!({"configured": true, "minimum_password_length": 14, "password_reuse_prevention": 24,
+                "max_password_age": 90, "require_numbers": true, "require_symbols": true,
+                "require_uppercase_characters": true, "require_lowercase_characters": true})
+    );
+    let outcomes = judge(&snap);
+    assert_eq!(
+        status_of(&outcomes, "iam-password-policy", &policy_address),
+        "pass"
+    );
+}
+
+/// Faults on the IAM calls (the shim reads the query protocol's Action): a denied credential
+/// report leaves the report rules unknown with AccessDenied as evidence, a denied summary or
+/// password policy the same for theirs, and a report that is not ready in time is a failed
+/// call; nothing reads as a pass.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn denied_iam_calls_leave_the_identity_rules_unknown() {
+    let Some(ep) = endpoint() else { return };
+    let _serial = SERIAL.lock().await;
+    reset(&ep);
+    seed_iam_users(&ep).await;
+    faults(
+        &ep,
+        json!([
+            {"operation": "GetCredentialReport", "code": "AccessDenied", "status": 403},
+            {"operation": "GetAccountPasswordPolicy", "code": "AccessDenied", "status": 403},
+            {"operation": "ListEntitiesForPolicy", "code": "AccessDenied", "status": 403},
+        ]),
+    );
+    let mut o = options(&ep);
+    o.regions = vec!["us-east-1".into()];
+    let snap = aws::collect(&o).await.unwrap();
+    assert!(!snap.complete);
+    let report = snap
+        .failed_calls
+        .iter()
+        .find(|c| c.operation == "GetCredentialReport")
+        .expect("the denied report is listed");
+    assert_eq!(report.service, "iam");
+    assert_eq!(report.region, "global");
+    assert_eq!(report.error_code, "AccessDenied");
+
+    let root = format!("arn:aws:iam::{ACCOUNT}:root");
+    let users = format!("arn:aws:iam::{ACCOUNT}:user/*");
+    let denied = "iam:GetCredentialReport denied: AccessDenied";
+    let stand_in = find(&snap, "aws.iam.user", ":user/*");
+    assert_eq!(
+        unknown_reason(&stand_in.attributes["mfa_active"]),
+        Some(denied)
+    );
+    assert!(
+        !snap
+            .snapshot
+            .resources
+            .iter()
+            .any(|r| r.kind == "aws.iam.user" && r.address.ends_with(":user/alice")),
+        "no user is invented without the report"
+    );
+    let outcomes = judge(&snap);
+    for rule in [
+        "iam-user-mfa",
+        "iam-access-key-rotation",
+        "iam-unused-credentials",
+    ] {
+        assert_eq!(status_of(&outcomes, rule, &users), "unknown", "{rule}");
+        assert!(
+            evidence_of(&outcomes, rule, &users).contains(denied),
+            "{rule}"
+        );
+    }
+    assert_eq!(status_of(&outcomes, "iam-root-not-used", &root), "unknown");
+    assert!(evidence_of(&outcomes, "iam-root-not-used", &root).contains(denied));
+    assert_eq!(status_of(&outcomes, "iam-support-role", &root), "unknown");
+    assert!(evidence_of(&outcomes, "iam-support-role", &root)
+        .contains("iam:ListEntitiesForPolicy denied: AccessDenied"));
+    assert_eq!(
+        status_of(
+            &outcomes,
+            "iam-password-policy",
+            &format!("arn:aws:iam::{ACCOUNT}:account-password-policy")
+        ),
+        "unknown"
+    );
+    // The summary still answered: root MFA is judged.
+    assert_eq!(status_of(&outcomes, "iam-root-mfa", &root), "fail");
+    let no_pass = [
+        "iam-user-mfa",
+        "iam-access-key-rotation",
+        "iam-unused-credentials",
+    ];
+    assert!(!outcomes
+        .iter()
+        .any(|o| no_pass.contains(&o.rule_id.as_str()) && o.status.as_str() == "pass"));
+
+    // A report IAM has not finished building within the wait: a failed call, not an empty
+    // report (a fresh moto answers STARTED to the first GenerateCredentialReport).
+    reset(&ep);
+    seed_iam_users(&ep).await;
+    let mut o = options(&ep);
+    o.regions = vec!["us-east-1".into()];
+    o.credential_report_wait = Duration::ZERO;
+    let snap = aws::collect(&o).await.unwrap();
+    assert!(snap
+        .failed_calls
+        .iter()
+        .any(|c| c.operation == "GenerateCredentialReport" && c.error_code == "ReportNotReady"));
+    let stand_in = find(&snap, "aws.iam.user", ":user/*");
+    assert_eq!(
+        unknown_reason(&stand_in.attributes["password_enabled"]),
+        Some("iam:GenerateCredentialReport failed: ReportNotReady")
+    );
+}

@@ -13,11 +13,14 @@ Wraps moto 5.2.5's WSGI dispatcher and:
       GET    /__vouch/calls   (operations seen so far, for assertions)
     `times` limits how often a rule fires (then it is spent); `delay` sleeps before answering
     (to test timeouts). Only read operations are matched, so seeding is never disturbed.
+    IAM speaks the query protocol: its operation is the form body's Action, and its errors
+    are wrapped in ErrorResponse.
 
 Loopback only. Never point this at anything but tests.
 """
 
 import datetime
+import io
 import json
 import re
 import sys
@@ -41,6 +44,10 @@ S3_SUBRESOURCES = {
     "ownershipControls": "GetBucketOwnershipControls",
     "tagging": "GetBucketTagging",
 }
+
+# IAM actions vouch may call (GenerateCredentialReport is read-only in effect: it only
+# refreshes the report); writes used for seeding are never matched.
+IAM_READ_PREFIXES = ("Get", "List", "GenerateCredentialReport")
 
 CONFIG_TS = re.compile(rb'"(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?(?:\+00:00|Z)?)"')
 
@@ -79,6 +86,16 @@ def operation_of(environ):
         return None, None
     if service == "sts":
         return "GetCallerIdentity", None
+    if service == "iam" and method == "POST":
+        # Query protocol: the operation is the form body's Action. Read the body once and put
+        # it back for moto.
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        action = parse_qs(body.decode("utf-8", "replace")).get("Action", [""])[0]
+        if action.startswith(IAM_READ_PREFIXES):
+            return action, None
+        return None, None
     return None, None
 
 
@@ -87,9 +104,18 @@ def error_response(start_response, rule, environ):
     status = int(rule.get("status", 403))
     message = rule.get("message", "injected by vouch moto shim")
     reason = {400: "Bad Request", 403: "Forbidden", 429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable"}.get(status, "Error")
-    if environ.get("HTTP_X_AMZ_TARGET") or "guardduty" in environ.get("HTTP_AUTHORIZATION", ""):
+    auth = environ.get("HTTP_AUTHORIZATION", "")
+    if environ.get("HTTP_X_AMZ_TARGET") or "guardduty" in auth:
         body = json.dumps({"__type": code, "message": message, "Message": message}).encode()
         headers = [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-ErrorType", code)]
+    elif "/iam/aws4_request" in auth:
+        # The query protocol wraps the error in ErrorResponse (the SDK rejects a bare Error).
+        body = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse><Error><Type>Sender</Type>'
+            "<Code>%s</Code><Message>%s</Message></Error><RequestId>vouch</RequestId></ErrorResponse>"
+            % (code, message)
+        ).encode()
+        headers = [("Content-Type", "text/xml")]
     else:
         body = (
             '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>%s</Code><Message>%s</Message>'
