@@ -58,6 +58,13 @@ pub fn normalize(raws: &[RawResource]) -> Vec<Resource> {
     // IAM, once per account: the account and password policy resources, then the credential
     // report folded into the users (after the Config items, which hold the users' policies).
     for raw in raws.iter().filter(|r| r.kind == RawKind::IamAccount) {
+        // The same account read through two roles: keep the first reading.
+        if out
+            .iter()
+            .any(|r| r.kind == "aws.iam.account" && r.address == raw.arn)
+        {
+            continue;
+        }
         out.extend(iam::account_resources(raw));
     }
     iam::merge_credential_reports(&mut out, raws);

@@ -567,7 +567,13 @@ pub(super) fn merge_credential_reports(out: &mut Vec<Resource>, raws: &[RawResou
                 // Without the report the account's users are not known (AWS Config may not
                 // record IAM): one resource stands for them, so the user rules say unknown
                 // instead of having nothing to judge.
-                out.push(unlisted_users(raw, u));
+                let users = unlisted_users(raw, u);
+                if !out
+                    .iter()
+                    .any(|r| r.kind == users.kind && r.address == users.address)
+                {
+                    out.push(users);
+                }
                 continue;
             }
         };
@@ -575,7 +581,12 @@ pub(super) fn merge_credential_reports(out: &mut Vec<Resource>, raws: &[RawResou
             "not collected: AWS Config has no AWS::IAM::User item for this user (vouch does not call iam:ListAttachedUserPolicies or iam:ListUserPolicies)",
         );
         for (arn, row) in rows {
-            if merged.contains(arn) {
+            // The same account read twice (two roles into it) must not duplicate its users.
+            if merged.contains(arn)
+                || out
+                    .iter()
+                    .any(|r| r.kind == "aws.iam.user" && r.address == arn)
+            {
                 continue;
             }
             let mut attributes = serde_json::Map::new();

@@ -614,3 +614,24 @@ fn account_scope_controls_never_roll_up_to_not_applicable() {
     let root_mfa = cis.controls.iter().find(|c| c.id == "1.5").unwrap();
     assert_eq!(root_mfa.status, ControlStatus::Pass);
 }
+
+#[test]
+fn an_account_read_twice_is_one_set_of_resources() {
+    let mut denied = answered();
+    denied["GetCredentialReport"] = unknown("iam:GetCredentialReport denied: AccessDenied");
+    for raws in [
+        vec![iam_raw(answered()), iam_raw(answered())],
+        vec![iam_raw(denied.clone()), iam_raw(denied)],
+    ] {
+        let j = Judged::of(&raws);
+        let mut seen = BTreeSet::new();
+        for r in &j.resources {
+            assert!(
+                seen.insert((r.kind.clone(), r.address.clone())),
+                "{} {} twice",
+                r.kind,
+                r.address
+            );
+        }
+    }
+}
