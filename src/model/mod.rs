@@ -112,6 +112,29 @@ pub struct Provenance {
     /// Collection time, RFC 3339 (live resources only; IaC is timeless).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collected_at: Option<String>,
+    /// Where each top-level attribute of a live resource was read, when one resource is
+    /// assembled from several sources (an S3 bucket from its AWS Config item and S3 calls).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attribute_sources: BTreeMap<String, AttributeSource>,
+}
+
+/// The source of one attribute of a live resource: the operation that answered, the field of
+/// a configuration item it was read from and that item's capture time, or the derivation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttributeSource {
+    /// `service:Operation` that supplied the value (`config:BatchGetResourceConfig`,
+    /// `s3:GetBucketEncryption`), or `derived` when it follows from other attributes.
+    pub operation: String,
+    /// The item field read (`supplementaryConfiguration.BucketPolicy`), for configuration items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// When the source captured the value (an AWS Config item's
+    /// `configurationItemCaptureTime`); a direct API answer is as of `collected_at`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captured_at: Option<String>,
+    /// Why this source was used: the derivation, or why a preferred source was not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// One normalized resource, the unit a policy judges.

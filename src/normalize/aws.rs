@@ -7,10 +7,12 @@
 //! becomes the schema's `null`; a value the source cannot give at all (e.g. CloudTrail's
 //! `is_logging` in an AWS Config item) is an unknown with the reason, not an omission.
 
+use std::collections::BTreeMap;
+
 use serde_json::{json, Map, Value};
 
 use crate::collect::aws::raw::{RawKind, RawResource};
-use crate::model::{unknown, unknown_reason, Provenance, Resource, SourceKind};
+use crate::model::{unknown, unknown_reason, AttributeSource, Provenance, Resource, SourceKind};
 
 mod items;
 #[cfg(test)]
@@ -105,8 +107,18 @@ fn resource(raw: &RawResource, kind: &str, attributes: Value, real_arn: bool) ->
             joined: Vec::new(),
             api_calls: raw.api_calls.clone(),
             collected_at: Some(raw.collected_at.clone()),
+            attribute_sources: attribute_sources(raw),
         },
     }
+}
+
+/// The per-attribute sources a collector recorded (`Sources`: S3 buckets, read from AWS
+/// Config items and S3 calls). A document without them yields none.
+fn attribute_sources(raw: &RawResource) -> BTreeMap<String, AttributeSource> {
+    raw.data
+        .get("Sources")
+        .and_then(|s| serde_json::from_value(s.clone()).ok())
+        .unwrap_or_default()
 }
 
 fn parser_of(kind: RawKind) -> &'static str {
