@@ -10,8 +10,10 @@
 //! Invariant: a call that is denied, fails or times out never yields a value. Its attribute
 //! becomes the unknown marker and the call is listed in [`AwsSnapshot::failed_calls`];
 //! the snapshot is then not [`complete`](AwsSnapshot::complete). "Not configured" answers
-//! (`NoSuchBucketPolicy`, ...) are facts (`null`). No secret values are stored: key
-//! material is never read, and policies are configuration, not secrets.
+//! (`NoSuchBucketPolicy`, ...) are facts (`null`). A failed call whose answer another source
+//! then supplied (an AWS Config read covered by the S3 API) yields no unknown: it is listed in
+//! [`AwsSnapshot::fallback_calls`] instead. No secret values are stored: key material is
+//! never read, and policies are configuration, not secrets.
 
 pub mod call;
 pub mod client;
@@ -91,6 +93,8 @@ pub struct AwsOptions {
     pub initial_backoff: Duration,
     /// AWS Config aggregator to query as well (best effort).
     pub config_aggregator: Option<String>,
+    /// Where S3 bucket settings are read from: AWS Config items or the S3 API.
+    pub s3_source: s3::S3Source,
     /// Show a progress bar on stderr.
     pub progress: bool,
 }
@@ -111,6 +115,7 @@ impl Default for AwsOptions {
             max_attempts: 5,
             initial_backoff: Duration::from_millis(500),
             config_aggregator: None,
+            s3_source: s3::S3Source::Auto,
             progress: false,
         }
     }
@@ -154,6 +159,10 @@ pub struct AwsSnapshot {
     pub complete: bool,
     /// Every call that was denied, failed or timed out, sorted.
     pub failed_calls: Vec<FailedCall>,
+    /// Failed calls whose answer another source supplied (an AWS Config read the S3 API
+    /// then answered), sorted: no attribute is unknown because of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fallback_calls: Vec<FailedCall>,
     /// Counts of current GuardDuty findings by severity band, per detector: the kind schema
     /// `aws.guardduty.detector` has no place for them yet. `counts` is the unknown marker
     /// when `GetFindingsStatistics` did not answer.
@@ -391,7 +400,28 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
                 a
             }
         }));
-        let (buckets, regional) = tokio::join!(s3::collect(&ctx, &home), per_region);
+        // S3 waits for the recorder state of every region: it decides, per region, whether
+        // the buckets' AWS Config items can stand in for S3 calls.
+        let storage = async {
+            let recorders =
+                futures::future::join_all(regions.iter().map(|r| config::recorder(&ctx, r))).await;
+            let recording: std::collections::BTreeMap<String, config::S3Recording> = recorders
+                .iter()
+                .filter_map(|raw| Some((raw.region.clone()?, config::s3_recording(&raw.data))))
+                .collect();
+            let buckets = s3::collect(
+                &ctx,
+                &home,
+                &regions,
+                &recording,
+                options.s3_source,
+                options.config_aggregator.as_deref(),
+            )
+            .await;
+            (recorders, buckets)
+        };
+        let ((recorders, buckets), regional) = tokio::join!(storage, per_region);
+        raws.extend(recorders);
         raws.extend(buckets);
         raws.extend(regional.into_iter().flatten());
     }
@@ -418,11 +448,16 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
         (&a.account, &a.region, &a.detector_id).cmp(&(&b.account, &b.region, &b.detector_id))
     });
     let failed_calls = caller.failed_calls();
+    let fallback_calls = caller.fallback_calls();
     let complete = failed_calls.is_empty() && !caller.past_deadline();
     let mut snapshot = Snapshot {
         resources: crate::normalize::aws::normalize(&raws),
         inputs: Vec::new(),
-        diagnostics: failed_calls.iter().map(diagnostic).collect(),
+        diagnostics: failed_calls
+            .iter()
+            .map(diagnostic)
+            .chain(fallback_calls.iter().map(fallback_diagnostic))
+            .collect(),
     };
     if caller.past_deadline() {
         snapshot.diagnostics.push(Diagnostic {
@@ -449,6 +484,7 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
         regions,
         complete,
         failed_calls,
+        fallback_calls,
         guardduty_findings,
         snapshot,
     })
@@ -468,6 +504,25 @@ fn diagnostic(call: &FailedCall) -> Diagnostic {
         column: None,
         message: format!(
             "{}:{} in {}{about}: {}: {}",
+            call.service, call.operation, call.region, call.error_code, call.message
+        ),
+    }
+}
+
+fn fallback_diagnostic(call: &FailedCall) -> Diagnostic {
+    let about = call
+        .resource
+        .as_deref()
+        .map(|r| format!(" for {r}"))
+        .unwrap_or_default();
+    Diagnostic {
+        level: DiagnosticLevel::Warning,
+        code: "aws-call-fallback".to_owned(),
+        file: None,
+        line: None,
+        column: None,
+        message: format!(
+            "{}:{} in {}{about}: {}: {}; read from the S3 API instead",
             call.service, call.operation, call.region, call.error_code, call.message
         ),
     }

@@ -63,6 +63,7 @@ ops! {
     CONFIG_LIST_DISCOVERED_RESOURCES = "config", "ListDiscoveredResources", "config:ListDiscoveredResources";
     CONFIG_BATCH_GET_RESOURCE_CONFIG = "config", "BatchGetResourceConfig", "config:BatchGetResourceConfig";
     CONFIG_SELECT_AGGREGATE_RESOURCE_CONFIG = "config", "SelectAggregateResourceConfig", "config:SelectAggregateResourceConfig";
+    CONFIG_BATCH_GET_AGGREGATE_RESOURCE_CONFIG = "config", "BatchGetAggregateResourceConfig", "config:BatchGetAggregateResourceConfig";
 }
 
 /// Every distinct IAM action the collectors need, sorted.
