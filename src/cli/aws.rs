@@ -154,7 +154,7 @@ pub fn report_collection(snapshot: &AwsSnapshot, written: Option<(&PathBuf, &str
     );
     if !snapshot.fallback_calls.is_empty() {
         eprintln!(
-            "note: {} AWS Config call(s) failed and were covered by S3 API calls (fallback_calls in the snapshot)",
+            "note: {} call(s) failed and another source answered instead (fallback_calls in the snapshot)",
             snapshot.fallback_calls.len()
         );
     }

@@ -522,7 +522,7 @@ fn fallback_diagnostic(call: &FailedCall) -> Diagnostic {
         line: None,
         column: None,
         message: format!(
-            "{}:{} in {}{about}: {}: {}; read from the S3 API instead",
+            "{}:{} in {}{about}: {}: {}; another source answered (see the attributes' provenance)",
             call.service, call.operation, call.region, call.error_code, call.message
         ),
     }
