@@ -3,6 +3,10 @@
 //! types vouch judges, read with `ListDiscoveredResources` + `BatchGetResourceConfig`.
 //! With an aggregator name, the aggregator is queried too (best effort: an emulator or an
 //! account without one just adds a failed call).
+//!
+//! It also owns the reading of a region's recorder state as "does AWS Config record S3
+//! buckets here, now" ([`s3_recording`]), on which the S3 collector decides whether the
+//! buckets' items (not listed here: [`super::s3`] reads them) can stand in for S3 calls.
 
 use serde_json::{json, Map, Value};
 
