@@ -1,6 +1,6 @@
 """Seeds a moto server with a mixed-compliance S3 / KMS / GuardDuty estate for bench/aws.
 
-Usage: aws_seed.py ENDPOINT BUCKETS KEYS MANIFEST.json
+Usage: aws_seed.py ENDPOINT BUCKETS KEYS MANIFEST.json [--no-config-recorder]
 
 Everything is derived from the resource's index, so a run is reproducible and the manifest
 (what was seeded, per bucket and key) lets bench/aws explain verdicts. Loopback moto only:
@@ -22,6 +22,10 @@ KMS key j (region alternates): rotation on when j % 2 == 0; j % 10 == 9 is disab
 j % 20 == 7 is an asymmetric signing key (cannot rotate); j % 20 == 11 has a key policy
 allowing kms:Decrypt to "*"; j % 20 == 13 is scheduled for deletion.
 GuardDuty: one detector in us-east-1, none in eu-west-1.
+AWS Config: in both regions a recorder of all supported types (continuous), delivering to
+the region's log bucket, as a PCI DSS / SOC 2 estate has. Prowler's S3, KMS and GuardDuty
+checks do not read Config, so this changes nothing they see; vouch's default
+`--s3-source auto` reads the buckets' Config items (no recorder: `--no-config-recorder`).
 """
 
 import json
@@ -38,7 +42,9 @@ AUTHENTICATED_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers
 
 
 def main():
-    endpoint, n_buckets, n_keys, manifest_path = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    recorder = "--no-config-recorder" not in sys.argv
+    endpoint, n_buckets, n_keys, manifest_path = args[0], int(args[1]), int(args[2]), args[3]
     host = urlparse(endpoint).hostname
     if host not in ("127.0.0.1", "localhost"):
         sys.exit(f"refusing to seed {endpoint}: loopback moto only")
@@ -194,12 +200,22 @@ def main():
     buckets.update(log_facts)
 
     detector = client("guardduty", "us-east-1").create_detector(Enable=True)["DetectorId"]
+    recorders = {}
+    if recorder:
+        for r in REGIONS:
+            config = client("config", r)
+            config.put_configuration_recorder(ConfigurationRecorder={
+                "name": "default", "roleARN": f"arn:aws:iam::{account}:role/aws-config",
+                "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": r == "us-east-1"}})
+            config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": log_buckets[r]})
+            config.start_configuration_recorder(ConfigurationRecorderName="default")
+            recorders[r] = "default"
     manifest = {"account": account, "buckets": buckets, "log_buckets": log_buckets, "keys": keys,
-                "guardduty": {"us-east-1": detector}}
+                "guardduty": {"us-east-1": detector}, "config_recorders": recorders}
     with open(manifest_path, "w") as f:
         json.dump(manifest, f, indent=1, sort_keys=True)
     print(f"seeded {n_buckets} buckets (+{len(log_buckets)} log buckets), {len(keys)} KMS keys, "
-          f"1 GuardDuty detector in account {account}")
+          f"1 GuardDuty detector, {len(recorders)} Config recorder(s) in account {account}")
 
 
 def create_bucket(s3, name, region, object_lock=False):

@@ -1484,3 +1484,491 @@ async fn denied_iam_calls_leave_the_identity_rules_unknown() {
         Some("iam:GenerateCredentialReport failed: ReportNotReady")
     );
 }
+
+// --- S3 settings from AWS Config items (`--s3-source`) ------------------------------------
+
+/// What the shim saw since the last reset: operation names, and (operation, bucket) pairs.
+fn seen(endpoint: &str) -> (Vec<String>, Vec<(String, String)>) {
+    let body = http(endpoint, "GET", "/__vouch/calls", "");
+    let v: Value = serde_json::from_str(body.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+    let ops = v["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o.as_str().unwrap().to_owned())
+        .collect();
+    let buckets = v["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p[0].as_str().unwrap().to_owned(),
+                p[1].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    (ops, buckets)
+}
+
+fn called_for(pairs: &[(String, String)], bucket: &str) -> Vec<String> {
+    let mut ops: Vec<String> = pairs
+        .iter()
+        .filter(|(_, b)| b == bucket)
+        .map(|(o, _)| o.clone())
+        .collect();
+    ops.sort();
+    ops.dedup();
+    ops
+}
+
+/// The operation each attribute of a resource was read with.
+fn source_of(r: &Resource, attribute: &str) -> String {
+    r.provenance
+        .attribute_sources
+        .get(attribute)
+        .unwrap_or_else(|| panic!("{}: no source for {attribute}", r.address))
+        .operation
+        .clone()
+}
+
+/// Verdicts of the built-in rules on a snapshot: (rule, address) -> status.
+fn verdicts(snap: &AwsSnapshot) -> std::collections::BTreeMap<(String, String), String> {
+    let policies = vouch::engine::PolicySet::load(&[], &Default::default()).unwrap();
+    let result = vouch::scan::judge(&snap.snapshot, &policies, &Default::default());
+    result
+        .outcomes
+        .iter()
+        .map(|o| {
+            (
+                (o.rule_id.clone(), o.resource.address.clone()),
+                o.status.as_str().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn verdict(
+    v: &std::collections::BTreeMap<(String, String), String>,
+    rule: &str,
+    bucket: &str,
+) -> String {
+    v.get(&(rule.to_owned(), format!("arn:aws:s3:::{bucket}")))
+        .unwrap_or_else(|| panic!("no {rule} verdict on {bucket}"))
+        .clone()
+}
+
+/// A public-read bucket in us-east-1 (where the seed's recorder records every type), so its
+/// ACL comes from a Config item.
+async fn seed_public_us(endpoint: &str) {
+    let us = sdk(endpoint, "us-east-1").await;
+    let s3 = aws::client::s3(&us, "us-east-1");
+    s3.create_bucket()
+        .bucket("vouch-public-us")
+        .send()
+        .await
+        .unwrap();
+    s3.put_bucket_acl()
+        .bucket("vouch-public-us")
+        .acl(aws_sdk_s3::types::BucketCannedAcl::PublicRead)
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn buckets_are_read_from_config_items_where_the_recorder_records_them() {
+    let Some(ep) = endpoint() else { return };
+    let _serial = SERIAL.lock().await;
+    reset(&ep);
+    seed(&ep).await;
+    seed_public_us(&ep).await;
+    http(&ep, "DELETE", "/__vouch/calls", "");
+    let snap = aws::collect(&options(&ep)).await.unwrap();
+    let (ops, pairs) = seen(&ep);
+    assert!(snap.fallback_calls.is_empty(), "{:#?}", snap.fallback_calls);
+
+    // us-east-1 records every type: what moto's items state comes from them, with the
+    // item's capture time; what they lack (encryption, versioning: a moto gap) from S3.
+    let secure = find(&snap, "aws.s3.bucket", ":::vouch-secure");
+    for attribute in ["acl", "policy", "logging", "public_access_block"] {
+        let s = &secure.provenance.attribute_sources[attribute];
+        assert_eq!(s.operation, "config:BatchGetResourceConfig", "{attribute}");
+        assert!(
+            s.field
+                .as_deref()
+                .is_some_and(|f| f.starts_with("supplementaryConfiguration.")),
+            "{attribute}: {s:?}"
+        );
+        assert!(s.captured_at.is_some(), "{attribute}: no capture time");
+    }
+    assert_eq!(source_of(secure, "encryption"), "s3:GetBucketEncryption");
+    assert!(secure.provenance.attribute_sources["encryption"]
+        .note
+        .as_deref()
+        .is_some_and(|n| n.contains("ServerSideEncryptionConfiguration")));
+    assert_eq!(source_of(secure, "versioning"), "s3:GetBucketVersioning");
+    assert_eq!(source_of(secure, "region"), "s3:ListBuckets");
+    assert_eq!(source_of(secure, "policy_is_public"), "derived");
+    assert!(secure
+        .provenance
+        .api_calls
+        .contains(&"config:BatchGetResourceConfig".to_owned()));
+    assert_eq!(
+        secure.attributes["public_access_block"]["restrict_public_buckets"],
+        json!(true)
+    );
+    assert_eq!(
+        secure.attributes["logging"]["target_bucket"],
+        json!("vouch-logs")
+    );
+    // Versioning is on: Object Lock is asked of S3 (moto's items do not state it).
+    assert_eq!(
+        source_of(secure, "object_lock"),
+        "s3:GetObjectLockConfiguration"
+    );
+    assert_eq!(
+        called_for(&pairs, "vouch-secure"),
+        vec![
+            "GetBucketEncryption",
+            "GetBucketTagging",
+            "GetBucketVersioning",
+            "GetObjectLockConfiguration"
+        ]
+    );
+
+    // A public ACL read from the item: the grant counts, and ownership is asked because
+    // it decides whether the grant is effective.
+    let public = find(&snap, "aws.s3.bucket", ":::vouch-public-us");
+    assert_eq!(source_of(public, "acl"), "config:BatchGetResourceConfig");
+    assert!(public.attributes["acl"]["grants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|g| g["grantee_uri"] == json!("http://acs.amazonaws.com/groups/global/AllUsers")));
+    assert!(called_for(&pairs, "vouch-public-us").contains(&"GetBucketOwnershipControls".into()));
+    assert!(!called_for(&pairs, "vouch-public-us").contains(&"GetBucketAcl".into()));
+
+    // eu-west-1 has no recorder: every setting from S3, and the evidence says why.
+    let open = find(&snap, "aws.s3.bucket", ":::vouch-open");
+    for attribute in [
+        "acl",
+        "policy",
+        "logging",
+        "public_access_block",
+        "encryption",
+    ] {
+        let s = &open.provenance.attribute_sources[attribute];
+        assert!(s.operation.starts_with("s3:"), "{attribute}: {s:?}");
+        assert_eq!(
+            s.note.as_deref(),
+            Some("AWS Config in eu-west-1: no configuration recorder")
+        );
+    }
+    assert_eq!(
+        source_of(open, "policy_is_public"),
+        "s3:GetBucketPolicyStatus"
+    );
+    assert!(called_for(&pairs, "vouch-open").contains(&"GetBucketAcl".into()));
+
+    // No bucket needed GetBucketLocation (ListBuckets placed them), and only buckets with a
+    // policy were asked for its status.
+    assert!(!ops.iter().any(|o| o == "GetBucketLocation"));
+    let status: Vec<String> = pairs
+        .iter()
+        .filter(|(o, _)| o == "GetBucketPolicyStatus")
+        .map(|(_, b)| b.clone())
+        .collect();
+    assert_eq!(status, vec!["vouch-open".to_owned()]);
+
+    // The verdicts are those of the API path.
+    let v = verdicts(&snap);
+    assert_eq!(
+        verdict(&v, "s3-bucket-no-public-grants", "vouch-public-us"),
+        "fail"
+    );
+    assert_eq!(
+        verdict(&v, "s3-bucket-no-public-grants", "vouch-secure"),
+        "pass"
+    );
+    assert_eq!(
+        verdict(&v, "s3-bucket-public-access-block", "vouch-secure"),
+        "pass"
+    );
+    assert_eq!(
+        verdict(&v, "s3-bucket-access-logging", "vouch-secure"),
+        "pass"
+    );
+    assert_eq!(
+        verdict(&v, "s3-bucket-no-public-grants", "vouch-open"),
+        "fail"
+    );
+    let mut api = options(&ep);
+    api.s3_source = aws::s3::S3Source::Api;
+    let api_snap = aws::collect(&api).await.unwrap();
+    let api_v = verdicts(&api_snap);
+    let s3_only = |v: &std::collections::BTreeMap<(String, String), String>| {
+        v.iter()
+            .filter(|((_, a), _)| a.starts_with("arn:aws:s3:::"))
+            .map(|(k, s)| (k.clone(), s.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(s3_only(&v), s3_only(&api_v));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s3_source_api_and_a_stopped_recorder_read_every_setting_from_s3() {
+    let Some(ep) = endpoint() else { return };
+    let _serial = SERIAL.lock().await;
+    reset(&ep);
+    seed(&ep).await;
+
+    // --s3-source api: the recorder records S3, but nothing is read from Config for buckets.
+    let mut api = options(&ep);
+    api.s3_source = aws::s3::S3Source::Api;
+    http(&ep, "DELETE", "/__vouch/calls", "");
+    let snap = aws::collect(&api).await.unwrap();
+    let secure = find(&snap, "aws.s3.bucket", ":::vouch-secure");
+    for (attribute, s) in &secure.provenance.attribute_sources {
+        assert!(
+            s.operation.starts_with("s3:") || s.operation == "derived" || s.operation == "not-read",
+            "{attribute}: {s:?}"
+        );
+    }
+    assert_eq!(
+        secure.provenance.attribute_sources["acl"].note.as_deref(),
+        Some("--s3-source api")
+    );
+    assert!(!secure
+        .provenance
+        .api_calls
+        .iter()
+        .any(|c| c.starts_with("config:")));
+    let (_, pairs) = seen(&ep);
+    assert!(called_for(&pairs, "vouch-secure").contains(&"GetBucketAcl".into()));
+
+    // A stopped recorder: auto reads S3 and says why; --s3-source config uses the items
+    // anyway and says what it accepted.
+    let us = sdk(&ep, "us-east-1").await;
+    aws_sdk_config::Client::new(&us)
+        .stop_configuration_recorder()
+        .configuration_recorder_name("default")
+        .send()
+        .await
+        .unwrap();
+    let snap = aws::collect(&options(&ep)).await.unwrap();
+    let secure = find(&snap, "aws.s3.bucket", ":::vouch-secure");
+    assert_eq!(source_of(secure, "acl"), "s3:GetBucketAcl");
+    assert_eq!(
+        secure.provenance.attribute_sources["acl"].note.as_deref(),
+        Some("AWS Config in us-east-1: recorder default is not recording")
+    );
+    let mut forced = options(&ep);
+    forced.s3_source = aws::s3::S3Source::Config;
+    let snap = aws::collect(&forced).await.unwrap();
+    let secure = find(&snap, "aws.s3.bucket", ":::vouch-secure");
+    let acl = &secure.provenance.attribute_sources["acl"];
+    assert_eq!(acl.operation, "config:BatchGetResourceConfig");
+    assert!(
+        acl.note.as_deref().is_some_and(
+            |n| n.contains("--s3-source config although") && n.contains("not recording")
+        ),
+        "{acl:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_denied_config_read_falls_back_to_s3_and_never_passes_blind() {
+    let Some(ep) = endpoint() else { return };
+    let _serial = SERIAL.lock().await;
+    reset(&ep);
+    seed(&ep).await;
+    seed_public_us(&ep).await;
+    let baseline = verdicts(&aws::collect(&options(&ep)).await.unwrap());
+
+    // Config's items denied: every bucket is read from S3; the denial is a covered fallback,
+    // not a failed call, and the verdicts do not move.
+    faults(
+        &ep,
+        json!([{"operation": "BatchGetResourceConfig", "code": "AccessDeniedException", "status": 400}]),
+    );
+    http(&ep, "DELETE", "/__vouch/calls", "");
+    let snap = aws::collect(&options(&ep)).await.unwrap();
+    let (_, pairs) = seen(&ep);
+    assert!(snap.fallback_calls.iter().any(
+        |c| c.operation == "BatchGetResourceConfig" && c.error_code == "AccessDeniedException"
+    ));
+    assert!(!snap
+        .failed_calls
+        .iter()
+        .any(|c| c.operation == "BatchGetResourceConfig"
+            && c.resource.as_deref() == Some("AWS::S3::Bucket")));
+    assert!(snap
+        .snapshot
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "aws-call-fallback" && d.message.contains("BatchGetResourceConfig")));
+    let secure = find(&snap, "aws.s3.bucket", ":::vouch-secure");
+    assert_eq!(source_of(secure, "acl"), "s3:GetBucketAcl");
+    assert_eq!(
+        secure.provenance.attribute_sources["acl"].note.as_deref(),
+        Some("config:BatchGetResourceConfig denied: AccessDeniedException")
+    );
+    assert!(called_for(&pairs, "vouch-secure").contains(&"GetBucketAcl".into()));
+    let v = verdicts(&snap);
+    for bucket in [
+        "vouch-secure",
+        "vouch-public-us",
+        "vouch-logs",
+        "vouch-open",
+    ] {
+        for rule in [
+            "s3-bucket-no-public-grants",
+            "s3-bucket-public-access-block",
+            "s3-bucket-access-logging",
+            "s3-bucket-encryption-at-rest",
+            "s3-bucket-versioning",
+        ] {
+            assert_eq!(
+                verdict(&v, rule, bucket),
+                verdict(&baseline, rule, bucket),
+                "{rule} {bucket}"
+            );
+        }
+    }
+
+    // Config denied and the S3 fallback denied too: unknown, with both in the evidence; the
+    // public bucket is never a pass.
+    faults(
+        &ep,
+        json!([
+            {"operation": "BatchGetResourceConfig", "code": "AccessDeniedException", "status": 400},
+            {"operation": "GetBucketAcl", "bucket": "vouch-public-us", "code": "AccessDenied", "status": 403},
+        ]),
+    );
+    let snap = aws::collect(&options(&ep)).await.unwrap();
+    let public = find(&snap, "aws.s3.bucket", ":::vouch-public-us");
+    assert_eq!(
+        unknown_reason(&public.attributes["acl"]),
+        Some("s3:GetBucketAcl denied: AccessDenied")
+    );
+    assert!(
+        snap.failed_calls
+            .iter()
+            .any(|c| c.operation == "GetBucketAcl"
+                && c.resource.as_deref() == Some("vouch-public-us"))
+    );
+    assert!(!snap.complete);
+    assert_eq!(
+        verdict(
+            &verdicts(&snap),
+            "s3-bucket-no-public-grants",
+            "vouch-public-us"
+        ),
+        "unknown"
+    );
+
+    // The recorder state itself denied: auto cannot tell whether items are current, so S3.
+    faults(
+        &ep,
+        json!([{"operation": "DescribeConfigurationRecorderStatus", "code": "AccessDeniedException", "status": 400}]),
+    );
+    let snap = aws::collect(&options(&ep)).await.unwrap();
+    let secure = find(&snap, "aws.s3.bucket", ":::vouch-secure");
+    assert_eq!(source_of(secure, "acl"), "s3:GetBucketAcl");
+    assert!(secure.provenance.attribute_sources["acl"]
+        .note
+        .as_deref()
+        .is_some_and(|n| n.contains("recorder status is unknown")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_aggregator_is_asked_first_for_bucket_items() {
+    let Some(ep) = endpoint() else { return };
+    let _serial = SERIAL.lock().await;
+    reset(&ep);
+    seed(&ep).await;
+    // The aggregator is read in the run's home region (the first region, sorted).
+    let home = sdk(&ep, "eu-west-1").await;
+    use aws_sdk_config::types::AccountAggregationSource;
+    aws_sdk_config::Client::new(&home)
+        .put_configuration_aggregator()
+        .configuration_aggregator_name("org")
+        .account_aggregation_sources(
+            AccountAggregationSource::builder()
+                .account_ids(ACCOUNT)
+                .all_aws_regions(true)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let mut o = options(&ep);
+    o.config_aggregator = Some("org".into());
+    http(&ep, "DELETE", "/__vouch/calls", "");
+    let snap = aws::collect(&o).await.unwrap();
+    let (ops, _) = seen(&ep);
+    assert!(ops.iter().any(|o| o == "BatchGetAggregateResourceConfig"));
+    let secure = find(&snap, "aws.s3.bucket", ":::vouch-secure");
+    assert_eq!(
+        source_of(secure, "acl"),
+        "config:BatchGetAggregateResourceConfig"
+    );
+    assert!(secure.provenance.attribute_sources["acl"]
+        .captured_at
+        .is_some());
+
+    // An aggregator that does not answer: the region's own Config does.
+    faults(
+        &ep,
+        json!([{"operation": "BatchGetAggregateResourceConfig", "code": "NoSuchConfigurationAggregatorException", "status": 400}]),
+    );
+    let snap = aws::collect(&o).await.unwrap();
+    let secure = find(&snap, "aws.s3.bucket", ":::vouch-secure");
+    assert_eq!(source_of(secure, "acl"), "config:BatchGetResourceConfig");
+    assert!(snap
+        .fallback_calls
+        .iter()
+        .any(|c| c.operation == "BatchGetAggregateResourceConfig"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kms_rotation_is_not_asked_of_keys_that_cannot_rotate() {
+    let Some(ep) = endpoint() else { return };
+    let _serial = SERIAL.lock().await;
+    reset(&ep);
+    let seeded = seed(&ep).await;
+    let us = sdk(&ep, "us-east-1").await;
+    let signing = aws_sdk_kms::Client::new(&us)
+        .create_key()
+        .key_spec(aws_sdk_kms::types::KeySpec::Rsa2048)
+        .key_usage(aws_sdk_kms::types::KeyUsageType::SignVerify)
+        .send()
+        .await
+        .unwrap()
+        .key_metadata
+        .unwrap()
+        .key_id;
+    http(&ep, "DELETE", "/__vouch/calls", "");
+    let snap = aws::collect(&options(&ep)).await.unwrap();
+    let (ops, _) = seen(&ep);
+    assert_eq!(
+        ops.iter().filter(|o| *o == "GetKeyRotationStatus").count(),
+        3,
+        "the three symmetric keys only"
+    );
+    let key = find(&snap, "aws.kms.key", &signing);
+    assert_eq!(key.attributes["rotation_enabled"], json!(false));
+    assert_eq!(source_of(key, "rotation_enabled"), "derived");
+    let rotated = find(&snap, "aws.kms.key", &seeded.rotated);
+    assert_eq!(
+        source_of(rotated, "rotation_enabled"),
+        "kms:GetKeyRotationStatus"
+    );
+    let v = verdicts(&snap);
+    assert!(v
+        .iter()
+        .filter(|((rule, a), _)| rule == "kms-key-rotation-enabled" && a.contains(&signing))
+        .all(|(_, s)| s == "pass"));
+}

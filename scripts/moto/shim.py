@@ -1,16 +1,22 @@
-"""moto server for vouch's AWS collector tests, with two fixes and a fault switch.
+"""moto server for vouch's AWS collector tests, with three fixes and a fault switch.
 
 Wraps moto 5.2.5's WSGI dispatcher and:
   * rewrites S3 GetBucketVersioning's root element (moto: GetBucketVersioningResponse, the
     service and the SDK: VersioningConfiguration);
   * rewrites Config's "2026-11-25 01:35:52.926551+00:00" timestamps into epoch seconds, the
     awsJson1_1 wire format the SDK parses;
+  * serializes the group grantees of an S3 bucket's AWS Config item the way AWS Config does
+    ("AllUsers", "AuthenticatedUsers", "LogDelivery"): moto 5.2.5 only handles the
+    .../groups/s3/ URIs and raises IndexError on the .../groups/global/ ones, so a
+    BatchGetResourceConfig batch holding any bucket with a public ACL grant answered HTTP 500.
+    Only the encoding changes; the grants are moto's own;
   * injects faults for chosen operations, set through a control endpoint:
       POST   /__vouch/faults  {"rules": [{"operation": "GetBucketEncryption", "code": "AccessDenied",
                                           "status": 403, "bucket": "optional", "times": null,
                                           "delay": 0}]}
       DELETE /__vouch/faults  (clears every rule)
-      GET    /__vouch/calls   (operations seen so far, for assertions)
+      GET    /__vouch/calls   (operations seen so far, for assertions; `buckets` pairs each
+                               S3 bucket operation with its bucket)
     `times` limits how often a rule fires (then it is spent); `delay` sleeps before answering
     (to test timeouts). Only read operations are matched, so seeding is never disturbed.
     IAM speaks the query protocol: its operation is the form body's Action, and its errors
@@ -54,6 +60,7 @@ CONFIG_TS = re.compile(rb'"(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?(?:\+00:0
 _lock = threading.Lock()
 _rules = []
 _calls = []
+_bucket_calls = []
 
 
 def operation_of(environ):
@@ -140,9 +147,33 @@ def control(environ, start_response):
             _rules = []
         elif path == "/__vouch/calls" and method == "DELETE":
             _calls.clear()
-        body = json.dumps({"rules": _rules, "calls": _calls}).encode()
+            _bucket_calls.clear()
+        body = json.dumps({"rules": _rules, "calls": _calls, "buckets": _bucket_calls}).encode()
     start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
     return [body]
+
+
+def _fix_config_acl_grantees():
+    """moto's FakeAcl.to_config_dict with group grantees named by their last URI segment."""
+    from moto.s3 import models
+
+    def to_config_dict(self):
+        data = {"grantSet": None, "owner": {"displayName": None, "id": models.OWNER}}
+        grant_list = []
+        for grant in self.grants:
+            permissions = grant.permissions if isinstance(grant.permissions, list) else [grant.permissions]
+            for permission in permissions:
+                for grantee in grant.grantees:
+                    if grantee.uri:
+                        who = grantee.uri.rstrip("/").rsplit("/", 1)[-1]
+                    else:
+                        who = {"id": grantee.id, "displayName": grantee.display_name or None}
+                    grant_list.append({"grantee": who, "permission": models.CAMEL_CASED_PERMISSIONS[permission]})
+        if grant_list:
+            data["grantList"] = grant_list
+        return data
+
+    models.FakeAcl.to_config_dict = to_config_dict
 
 
 def make_app():
@@ -157,6 +188,8 @@ def make_app():
         with _lock:
             if op:
                 _calls.append(op)
+                if bucket:
+                    _bucket_calls.append([op, bucket])
             for rule in _rules:
                 if op is None or rule.get("operation") != op:
                     continue
@@ -214,5 +247,6 @@ def _to_epoch(match):
 
 
 if __name__ == "__main__":
+    _fix_config_acl_grantees()
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
     run_simple("127.0.0.1", port, make_app(), threaded=True)

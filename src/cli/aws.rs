@@ -10,6 +10,24 @@ use clap::Args;
 
 use crate::collect::aws::{self, AwsOptions, AwsSnapshot};
 
+/// `--s3-source` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum S3SourceArg {
+    Auto,
+    Config,
+    Api,
+}
+
+impl From<S3SourceArg> for aws::s3::S3Source {
+    fn from(value: S3SourceArg) -> Self {
+        match value {
+            S3SourceArg::Auto => Self::Auto,
+            S3SourceArg::Config => Self::Config,
+            S3SourceArg::Api => Self::Api,
+        }
+    }
+}
+
 /// Where and how to collect.
 #[derive(Debug, Args, Clone)]
 pub struct AwsArgs {
@@ -46,9 +64,17 @@ pub struct AwsArgs {
     /// Attempts per call (adaptive retries with backoff).
     #[arg(long, default_value_t = 5)]
     pub max_attempts: u32,
-    /// Also read this AWS Config organization aggregator.
+    /// Also read this AWS Config organization aggregator (S3 bucket items are asked of it
+    /// first, then of each region's own AWS Config).
     #[arg(long, value_name = "NAME")]
     pub config_aggregator: Option<String>,
+    /// Where S3 bucket settings are read from. `auto`: AWS Config items in regions whose
+    /// recorder records S3 buckets on every change, the S3 API elsewhere and for whatever an
+    /// item does not state. `config`: items wherever they exist, even from a stopped, failing
+    /// or daily recorder (possibly stale). `api`: the S3 API only (current state, about ten
+    /// requests per bucket).
+    #[arg(long, value_enum, default_value_t = S3SourceArg::Auto, value_name = "SOURCE")]
+    pub s3_source: S3SourceArg,
     /// Collect only shard I of N of the --assume-role accounts (`I/N`, 1-based), so that
     /// independent jobs can split an organization; `vouch scan --snapshot` merges them.
     #[arg(long, value_name = "I/N")]
@@ -84,6 +110,7 @@ impl AwsArgs {
             concurrency: self.concurrency.max(1),
             max_attempts: self.max_attempts.max(1),
             config_aggregator: self.config_aggregator.clone(),
+            s3_source: self.s3_source.into(),
             progress,
             ..AwsOptions::default()
         })
@@ -125,6 +152,12 @@ pub fn report_collection(snapshot: &AwsSnapshot, written: Option<(&PathBuf, &str
             .map(|(p, sha)| format!("; snapshot {} (sha256 {sha})", p.display()))
             .unwrap_or_default()
     );
+    if !snapshot.fallback_calls.is_empty() {
+        eprintln!(
+            "note: {} call(s) failed and another source answered instead (fallback_calls in the snapshot)",
+            snapshot.fallback_calls.len()
+        );
+    }
     for c in &snapshot.failed_calls {
         eprintln!(
             "warning: {}:{} in {}{}: {}: {}",

@@ -193,6 +193,7 @@ fn evidence(
             paths.push(focus);
         }
     }
+    let provenance = resource.provenance.for_paths(&paths);
     let observed = paths
         .into_iter()
         .map(|path| {
@@ -222,7 +223,7 @@ fn evidence(
         account: resource.account.clone(),
         region: resource.region.clone(),
         module_chain: resource.module_chain.clone(),
-        provenance: resource.provenance.clone(),
+        provenance,
         observed,
         messages,
     }

@@ -112,6 +112,51 @@ pub struct Provenance {
     /// Collection time, RFC 3339 (live resources only; IaC is timeless).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collected_at: Option<String>,
+    /// Where each top-level attribute of a live resource was read, when one resource is
+    /// assembled from several sources (an S3 bucket from its AWS Config item and S3 calls).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attribute_sources: BTreeMap<String, AttributeSource>,
+}
+
+impl Provenance {
+    /// This provenance as evidence for a verdict on `paths`: the attribute sources only of
+    /// the attributes those paths read (a bucket has eleven; a rule reads one to four).
+    pub fn for_paths(&self, paths: &[&str]) -> Provenance {
+        let mut attribute_sources = BTreeMap::new();
+        for path in paths {
+            let top = path.split('.').next().unwrap_or(path);
+            if let Some(source) = self.attribute_sources.get(top) {
+                attribute_sources.insert(top.to_owned(), source.clone());
+            }
+        }
+        Provenance {
+            parser: self.parser.clone(),
+            source_types: self.source_types.clone(),
+            joined: self.joined.clone(),
+            api_calls: self.api_calls.clone(),
+            collected_at: self.collected_at.clone(),
+            attribute_sources,
+        }
+    }
+}
+
+/// The source of one attribute of a live resource: the operation that answered, the field of
+/// a configuration item it was read from and that item's capture time, or the derivation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttributeSource {
+    /// `service:Operation` that supplied the value (`config:BatchGetResourceConfig`,
+    /// `s3:GetBucketEncryption`), or `derived` when it follows from other attributes.
+    pub operation: String,
+    /// The item field read (`supplementaryConfiguration.BucketPolicy`), for configuration items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// When the source captured the value (an AWS Config item's
+    /// `configurationItemCaptureTime`); a direct API answer is as of `collected_at`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captured_at: Option<String>,
+    /// Why this source was used: the derivation, or why a preferred source was not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// One normalized resource, the unit a policy judges.
@@ -262,5 +307,30 @@ mod tests {
         assert_eq!(lookup(&v, "u"), Err("var.x has no value"));
         assert_eq!(lookup(&v, "l.0.p"), Ok(Some(&json!(22))));
         assert_eq!(first_unknown(&v), None.or(Some("var.x has no value")));
+    }
+
+    #[test]
+    fn evidence_keeps_the_sources_of_the_attributes_a_rule_reads() {
+        let source = |op: &str| AttributeSource {
+            operation: op.to_owned(),
+            ..Default::default()
+        };
+        let p = Provenance {
+            parser: "aws-sdk-s3".into(),
+            api_calls: vec!["s3:GetBucketVersioning".into()],
+            attribute_sources: BTreeMap::from([
+                ("versioning".to_owned(), source("s3:GetBucketVersioning")),
+                ("tags".to_owned(), source("config:BatchGetResourceConfig")),
+                ("acl".to_owned(), source("config:BatchGetResourceConfig")),
+            ]),
+            ..Default::default()
+        };
+        let e = p.for_paths(&["versioning.enabled", "versioning.mfa_delete", "tags"]);
+        assert_eq!(
+            e.attribute_sources.keys().collect::<Vec<_>>(),
+            vec!["tags", "versioning"]
+        );
+        assert_eq!(e.api_calls, p.api_calls);
+        assert_eq!(e.parser, p.parser);
     }
 }

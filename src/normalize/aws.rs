@@ -12,10 +12,12 @@
 //! not call are stand-ins from [`scope`] whose facts are unknown, so no rule about the
 //! account goes silent and no control rolls up to `not applicable` for want of a resource.
 
+use std::collections::BTreeMap;
+
 use serde_json::{json, Map, Value};
 
 use crate::collect::aws::raw::{RawKind, RawResource};
-use crate::model::{unknown, unknown_reason, Provenance, Resource, SourceKind};
+use crate::model::{unknown, unknown_reason, AttributeSource, Provenance, Resource, SourceKind};
 
 pub mod iam;
 mod items;
@@ -136,8 +138,18 @@ fn resource(raw: &RawResource, kind: &str, attributes: Value, real_arn: bool) ->
             joined: Vec::new(),
             api_calls: raw.api_calls.clone(),
             collected_at: Some(raw.collected_at.clone()),
+            attribute_sources: attribute_sources(raw),
         },
     }
+}
+
+/// The per-attribute sources a collector recorded (`Sources`: S3 buckets, read from AWS
+/// Config items and S3 calls). A document without them yields none.
+fn attribute_sources(raw: &RawResource) -> BTreeMap<String, AttributeSource> {
+    raw.data
+        .get("Sources")
+        .and_then(|s| serde_json::from_value(s.clone()).ok())
+        .unwrap_or_default()
 }
 
 fn parser_of(kind: RawKind) -> &'static str {

@@ -706,6 +706,7 @@ impl Builder {
                 joined: self.joined,
                 api_calls: Vec::new(),
                 collected_at: None,
+                attribute_sources: Default::default(),
             },
         }
     }

@@ -317,6 +317,7 @@ pub fn scan_result() -> ScanResult {
                 joined: vec![],
                 api_calls: vec!["ec2:DescribeSecurityGroups".to_owned()],
                 collected_at: Some("2026-01-31T11:58:07Z".to_owned()),
+                ..Default::default()
             },
             observed: vec![Observation {
                 path: "ingress.0.cidr_blocks".to_owned(),
@@ -346,6 +347,7 @@ pub fn scan_result() -> ScanResult {
             joined: vec![],
             api_calls: vec!["ec2:DescribeSecurityGroups".to_owned()],
             collected_at: Some("2026-01-31T11:58:07Z".to_owned()),
+            ..Default::default()
         },
     }];
 

@@ -79,6 +79,7 @@ pub struct Caller {
     concurrency: usize,
     limits: Mutex<BTreeMap<(String, String), Arc<Semaphore>>>,
     failed: Mutex<Vec<FailedCall>>,
+    fallbacks: Mutex<Vec<FailedCall>>,
 }
 
 impl Caller {
@@ -89,6 +90,7 @@ impl Caller {
             concurrency: concurrency.max(1),
             limits: Mutex::new(BTreeMap::new()),
             failed: Mutex::new(Vec::new()),
+            fallbacks: Mutex::new(Vec::new()),
         }
     }
 
@@ -125,6 +127,22 @@ impl Caller {
         calls
     }
 
+    /// Records a failed call that another source covered (the attribute it would have
+    /// answered was read elsewhere): evidence of the detour, not of an unknown.
+    pub fn record_fallback(&self, call: FailedCall) {
+        if let Ok(mut fallbacks) = self.fallbacks.lock() {
+            fallbacks.push(call);
+        }
+    }
+
+    /// Every covered failure so far ([`Caller::record_fallback`]), sorted.
+    pub fn fallback_calls(&self) -> Vec<FailedCall> {
+        let mut calls = self.fallbacks.lock().map(|f| f.clone()).unwrap_or_default();
+        calls.sort();
+        calls.dedup();
+        calls
+    }
+
     /// Runs one call under the service/region limit, the per-call timeout and the deadline.
     ///
     /// `not_configured` lists error codes that mean "not configured": those are facts, not
@@ -142,6 +160,31 @@ impl Caller {
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
         R: std::fmt::Debug + Send + Sync + 'static,
     {
+        let (answer, failed) = self
+            .try_call(op, region, resource, not_configured, fut)
+            .await;
+        if let Some(call) = failed {
+            self.record(call);
+        }
+        answer
+    }
+
+    /// [`Caller::call`] without recording a failure: the failed call is returned with the
+    /// answer, for a caller that can cover it with another source and records it itself
+    /// (as a failed call when it could not, as a fallback when it could).
+    pub async fn try_call<T, E, R, F>(
+        &self,
+        op: &'static Op,
+        region: &str,
+        resource: Option<&str>,
+        not_configured: &[&str],
+        fut: F,
+    ) -> (Answer<T>, Option<FailedCall>)
+    where
+        F: Future<Output = Result<T, SdkError<E, R>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug + Send + Sync + 'static,
+    {
         let fail = |code: &str, mut message: String, verb: &str| {
             // Error chains can embed whole response bodies: keep the evidence short.
             if message.len() > MAX_MESSAGE {
@@ -152,15 +195,18 @@ impl Caller {
                 message.truncate(cut);
                 message.push_str("...");
             }
-            self.record(FailedCall {
+            let call = FailedCall {
                 service: op.service.to_owned(),
                 operation: op.name.to_owned(),
                 region: region.to_owned(),
                 resource: resource.map(str::to_owned),
                 error_code: code.to_owned(),
-                message: message.clone(),
-            });
-            Answer::Failed(format!("{} {verb}: {code}", op.label()))
+                message,
+            };
+            (
+                Answer::Failed(format!("{} {verb}: {code}", op.label())),
+                Some(call),
+            )
         };
         let remaining = self.deadline.saturating_duration_since(Instant::now());
         if remaining.is_zero() {
@@ -182,12 +228,12 @@ impl Caller {
                 format!("no answer within {} ms", budget.as_millis()),
                 "timed out",
             ),
-            Ok(Ok(value)) => Answer::Ok(value),
+            Ok(Ok(value)) => (Answer::Ok(value), None),
             Ok(Err(err)) => {
                 let code = err.code().map(str::to_owned);
                 match code {
                     Some(code) if not_configured.contains(&code.as_str()) => {
-                        Answer::NotConfigured(code)
+                        (Answer::NotConfigured(code), None)
                     }
                     Some(code) => {
                         let message = err

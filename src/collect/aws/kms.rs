@@ -1,7 +1,13 @@
 //! KMS collector: every key of a region with its metadata, rotation status, key policy
-//! (`default`, the only policy name KMS has) and aliases. AWS managed keys are collected
-//! too, marked `KeyManager: AWS`; rotation rules skip them (AWS rotates them yearly and the
-//! owner cannot change it), which is why `KeyManager` is always recorded.
+//! (`default`, the only policy name KMS has), aliases and tags. AWS managed keys are
+//! collected too, marked `KeyManager: AWS`; rotation rules skip them (AWS rotates them yearly
+//! and the owner cannot change it), which is why `KeyManager` is always recorded.
+//!
+//! Calls whose answer `DescribeKey` already settles are not made, and the attribute's source
+//! says so (`derived`): rotation of AWS managed keys (yearly, fixed by AWS) and of keys that
+//! cannot rotate automatically (asymmetric, HMAC, imported or custom-key-store material, for
+//! which `GetKeyRotationStatus` answers `UnsupportedOperationException`), and tags of AWS
+//! managed keys (which cannot be tagged). Everything else is read for every key.
 
 use std::collections::BTreeMap;
 
@@ -119,17 +125,54 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<RawResource> {
                 }
                 None => unknown("kms:DescribeKey returned no key metadata"),
             });
-            data.insert("DescribeKey".into(), metadata);
-
-            let (rotation, policy, tags) = tokio::join!(
-                caller.call(
-                    &ops::KMS_GET_KEY_ROTATION_STATUS,
-                    region,
-                    k,
-                    // Asymmetric, HMAC and imported keys cannot rotate: a fact, not a failure.
-                    &["UnsupportedOperationException"],
-                    client.get_key_rotation_status().key_id(&id).send(),
+            // Calls whose answer DescribeKey already settles are not made (see the module
+            // docs); the derivation is the attribute's recorded source.
+            let (manager, spec, origin) = match &metadata {
+                Value::Object(m) => (
+                    m.get("KeyManager").and_then(Value::as_str),
+                    m.get("KeySpec").and_then(Value::as_str),
+                    m.get("Origin").and_then(Value::as_str),
                 ),
+                _ => (None, None, None),
+            };
+            let aws_managed = manager == Some("AWS");
+            let cannot_rotate = matches!((spec, origin), (Some(s), Some(o)) if s != "SYMMETRIC_DEFAULT" || o != "AWS_KMS");
+            data.insert("DescribeKey".into(), metadata);
+            let rotation_call = async {
+                if aws_managed || cannot_rotate {
+                    return None;
+                }
+                Some(
+                    caller
+                        .call(
+                            &ops::KMS_GET_KEY_ROTATION_STATUS,
+                            region,
+                            k,
+                            // Asymmetric, HMAC and imported keys cannot rotate: a fact.
+                            &["UnsupportedOperationException"],
+                            client.get_key_rotation_status().key_id(&id).send(),
+                        )
+                        .await,
+                )
+            };
+            let tags_call = async {
+                if aws_managed {
+                    return None;
+                }
+                Some(
+                    caller
+                        .call(
+                            &ops::KMS_LIST_RESOURCE_TAGS,
+                            region,
+                            k,
+                            &[],
+                            client.list_resource_tags().key_id(&id).send(),
+                        )
+                        .await,
+                )
+            };
+            let (rotation, policy, tags) = tokio::join!(
+                rotation_call,
                 caller.call(
                     &ops::KMS_GET_KEY_POLICY,
                     region,
@@ -141,40 +184,84 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<RawResource> {
                         .policy_name("default")
                         .send(),
                 ),
-                caller.call(
-                    &ops::KMS_LIST_RESOURCE_TAGS,
-                    region,
-                    k,
-                    &[],
-                    client.list_resource_tags().key_id(&id).send()
-                ),
+                tags_call,
             );
-            calls.push(ops::KMS_LIST_RESOURCE_TAGS.label());
-            data.insert(
-                "ListResourceTags".into(),
-                tags.to_value(|out| {
-                    let map: Map<String, Value> = out
-                        .tags()
-                        .iter()
-                        .map(|t| (t.tag_key().to_owned(), json!(t.tag_value())))
-                        .collect();
-                    Value::Object(map)
-                }),
-            );
-            calls.push(ops::KMS_GET_KEY_ROTATION_STATUS.label());
-            calls.push(ops::KMS_GET_KEY_POLICY.label());
+            let source = |op: &ops::Op| json!({ "operation": op.label() });
+            let derived = |note: &str| json!({ "operation": "derived", "note": note });
+            let mut sources = Map::new();
+            for attribute in [
+                "description",
+                "key_manager",
+                "key_spec",
+                "key_usage",
+                "origin",
+                "enabled",
+                "key_state",
+                "deletion_window_days",
+                "multi_region",
+            ] {
+                sources.insert(attribute.into(), source(&ops::KMS_DESCRIBE_KEY));
+            }
+            let tags = match tags {
+                Some(answer) => {
+                    calls.push(ops::KMS_LIST_RESOURCE_TAGS.label());
+                    sources.insert("tags".into(), source(&ops::KMS_LIST_RESOURCE_TAGS));
+                    answer.to_value(|out| {
+                        let map: Map<String, Value> = out
+                            .tags()
+                            .iter()
+                            .map(|t| (t.tag_key().to_owned(), json!(t.tag_value())))
+                            .collect();
+                        Value::Object(map)
+                    })
+                }
+                None => {
+                    sources.insert(
+                        "tags".into(),
+                        derived("an AWS managed key (per kms:DescribeKey): AWS managed keys cannot be tagged"),
+                    );
+                    Value::Object(Map::new())
+                }
+            };
+            data.insert("ListResourceTags".into(), tags);
             let rotation = match rotation {
-                Answer::NotConfigured(_) => {
+                Some(Answer::NotConfigured(_)) => {
+                    calls.push(ops::KMS_GET_KEY_ROTATION_STATUS.label());
+                    sources.insert("rotation_enabled".into(), source(&ops::KMS_GET_KEY_ROTATION_STATUS));
                     json!({ "Supported": false, "KeyRotationEnabled": false })
                 }
-                other => other.to_value(|out| {
-                    json!({
-                        "Supported": true,
-                        "KeyRotationEnabled": out.key_rotation_enabled(),
-                        "RotationPeriodInDays": out.rotation_period_in_days(),
+                Some(other) => {
+                    calls.push(ops::KMS_GET_KEY_ROTATION_STATUS.label());
+                    sources.insert("rotation_enabled".into(), source(&ops::KMS_GET_KEY_ROTATION_STATUS));
+                    other.to_value(|out| {
+                        json!({
+                            "Supported": true,
+                            "KeyRotationEnabled": out.key_rotation_enabled(),
+                            "RotationPeriodInDays": out.rotation_period_in_days(),
+                        })
                     })
-                }),
+                }
+                None if aws_managed => {
+                    sources.insert(
+                        "rotation_enabled".into(),
+                        derived("an AWS managed key (per kms:DescribeKey): AWS KMS rotates AWS managed keys every year, and their owner cannot change that"),
+                    );
+                    json!({ "Supported": true, "KeyRotationEnabled": true, "RotationPeriodInDays": 365 })
+                }
+                None => {
+                    sources.insert(
+                        "rotation_enabled".into(),
+                        derived("key spec or origin (per kms:DescribeKey) without automatic rotation: only symmetric keys with KMS-generated material rotate automatically"),
+                    );
+                    json!({ "Supported": false, "KeyRotationEnabled": false })
+                }
             };
+            if let Some(s) = sources.get("rotation_enabled").cloned() {
+                sources.insert("rotation_period_days".into(), s);
+            }
+            calls.push(ops::KMS_GET_KEY_POLICY.label());
+            sources.insert("policy".into(), source(&ops::KMS_GET_KEY_POLICY));
+            sources.insert("aliases".into(), source(&ops::KMS_LIST_ALIASES));
             data.insert("GetKeyRotationStatus".into(), rotation);
             data.insert(
                 "GetKeyPolicy".into(),
@@ -187,6 +274,7 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<RawResource> {
                     None => Value::Null,
                 }),
             );
+            data.insert("Sources".into(), Value::Object(sources));
             calls.push(ops::KMS_LIST_ALIASES.label());
             data.insert(
                 "Aliases".into(),

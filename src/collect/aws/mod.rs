@@ -13,8 +13,10 @@
 //! Invariant: a call that is denied, fails or times out never yields a value. Its attribute
 //! becomes the unknown marker and the call is listed in [`AwsSnapshot::failed_calls`];
 //! the snapshot is then not [`complete`](AwsSnapshot::complete). "Not configured" answers
-//! (`NoSuchBucketPolicy`, ...) are facts (`null`). No secret values are stored: key
-//! material is never read, and policies are configuration, not secrets.
+//! (`NoSuchBucketPolicy`, ...) are facts (`null`). A failed call whose answer another source
+//! then supplied (an AWS Config read covered by the S3 API) yields no unknown: it is listed in
+//! [`AwsSnapshot::fallback_calls`] instead. No secret values are stored: key material is
+//! never read, and policies are configuration, not secrets.
 
 pub mod call;
 pub mod client;
@@ -97,6 +99,8 @@ pub struct AwsOptions {
     pub config_aggregator: Option<String>,
     /// How long to wait for IAM to finish building the credential report.
     pub credential_report_wait: Duration,
+    /// Where S3 bucket settings are read from: AWS Config items or the S3 API.
+    pub s3_source: s3::S3Source,
     /// Show a progress bar on stderr.
     pub progress: bool,
 }
@@ -118,6 +122,7 @@ impl Default for AwsOptions {
             initial_backoff: Duration::from_millis(500),
             config_aggregator: None,
             credential_report_wait: Duration::from_secs(60),
+            s3_source: s3::S3Source::Auto,
             progress: false,
         }
     }
@@ -161,6 +166,10 @@ pub struct AwsSnapshot {
     pub complete: bool,
     /// Every call that was denied, failed or timed out, sorted.
     pub failed_calls: Vec<FailedCall>,
+    /// Failed calls whose answer another source supplied (an AWS Config read the S3 API
+    /// then answered), sorted: no attribute is unknown because of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fallback_calls: Vec<FailedCall>,
     /// Counts of current GuardDuty findings by severity band, per detector: the kind schema
     /// `aws.guardduty.detector` has no place for them yet. `counts` is the unknown marker
     /// when `GetFindingsStatistics` did not answer.
@@ -417,13 +426,34 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
                 a
             }
         }));
+        // S3 waits for the recorder state of every region: it decides, per region, whether
+        // the buckets' AWS Config items can stand in for S3 calls.
+        let storage = async {
+            let recorders =
+                futures::future::join_all(regions.iter().map(|r| config::recorder(&ctx, r))).await;
+            let recording: std::collections::BTreeMap<String, config::S3Recording> = recorders
+                .iter()
+                .filter_map(|raw| Some((raw.region.clone()?, config::s3_recording(&raw.data))))
+                .collect();
+            let buckets = s3::collect(
+                &ctx,
+                &home,
+                &regions,
+                &recording,
+                options.s3_source,
+                options.config_aggregator.as_deref(),
+            )
+            .await;
+            (recorders, buckets)
+        };
         // Boxed: in debug builds the inline SDK futures would make the polling thread's
         // stack frames large enough to overflow a 2 MiB thread (a test thread, a worker).
-        let (buckets, identity, regional) = tokio::join!(
-            Box::pin(s3::collect(&ctx, &home)),
+        let ((recorders, buckets), identity, regional) = tokio::join!(
+            Box::pin(storage),
             Box::pin(iam::collect(&ctx, &home, options.credential_report_wait)),
             Box::pin(per_region)
         );
+        raws.extend(recorders);
         raws.extend(buckets);
         raws.push(identity);
         raws.extend(regional.into_iter().flatten());
@@ -451,11 +481,16 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
         (&a.account, &a.region, &a.detector_id).cmp(&(&b.account, &b.region, &b.detector_id))
     });
     let failed_calls = caller.failed_calls();
+    let fallback_calls = caller.fallback_calls();
     let complete = failed_calls.is_empty() && !caller.past_deadline();
     let mut snapshot = Snapshot {
         resources: crate::normalize::aws::normalize(&raws),
         inputs: Vec::new(),
-        diagnostics: failed_calls.iter().map(diagnostic).collect(),
+        diagnostics: failed_calls
+            .iter()
+            .map(diagnostic)
+            .chain(fallback_calls.iter().map(fallback_diagnostic))
+            .collect(),
     };
     if caller.past_deadline() {
         snapshot.diagnostics.push(Diagnostic {
@@ -482,6 +517,7 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
         regions,
         complete,
         failed_calls,
+        fallback_calls,
         guardduty_findings,
         snapshot,
     })
@@ -501,6 +537,25 @@ fn diagnostic(call: &FailedCall) -> Diagnostic {
         column: None,
         message: format!(
             "{}:{} in {}{about}: {}: {}",
+            call.service, call.operation, call.region, call.error_code, call.message
+        ),
+    }
+}
+
+fn fallback_diagnostic(call: &FailedCall) -> Diagnostic {
+    let about = call
+        .resource
+        .as_deref()
+        .map(|r| format!(" for {r}"))
+        .unwrap_or_default();
+    Diagnostic {
+        level: DiagnosticLevel::Warning,
+        code: "aws-call-fallback".to_owned(),
+        file: None,
+        line: None,
+        column: None,
+        message: format!(
+            "{}:{} in {}{about}: {}: {}; another source answered (see the attributes' provenance)",
             call.service, call.operation, call.region, call.error_code, call.message
         ),
     }

@@ -63,6 +63,7 @@ ops! {
     CONFIG_LIST_DISCOVERED_RESOURCES = "config", "ListDiscoveredResources", "config:ListDiscoveredResources";
     CONFIG_BATCH_GET_RESOURCE_CONFIG = "config", "BatchGetResourceConfig", "config:BatchGetResourceConfig";
     CONFIG_SELECT_AGGREGATE_RESOURCE_CONFIG = "config", "SelectAggregateResourceConfig", "config:SelectAggregateResourceConfig";
+    CONFIG_BATCH_GET_AGGREGATE_RESOURCE_CONFIG = "config", "BatchGetAggregateResourceConfig", "config:BatchGetAggregateResourceConfig";
     IAM_GET_ACCOUNT_SUMMARY = "iam", "GetAccountSummary", "iam:GetAccountSummary";
     IAM_LIST_VIRTUAL_MFA_DEVICES = "iam", "ListVirtualMFADevices", "iam:ListVirtualMFADevices";
     IAM_GENERATE_CREDENTIAL_REPORT = "iam", "GenerateCredentialReport", "iam:GenerateCredentialReport";
