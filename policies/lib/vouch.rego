@@ -198,6 +198,11 @@ action_matches(pattern, action) if {
 	vouch_action_matches(pattern, action)
 }
 
+# The actions of `actions` (a set or list of lower-case action names) that IAM action pattern
+# `patterns` (a string or a list; wildcards `*`, `?`, case ignored; non-strings skipped)
+# matches, as a set. One call judges a statement against a whole list of actions.
+matched_actions(patterns, actions) := vouch_matched_actions(patterns, actions)
+
 # True when statement s allows `action` through Action, or through NotAction that leaves it out.
 allows_action(s, action) if {
 	some p in as_array(s.Action)
