@@ -23,9 +23,7 @@ metadata := {
 	"parameters": {},
 }
 
-env := input.environment_variables if is_object(input.environment_variables)
-
-env := {} if not is_object(input.environment_variables)
+env := input.environment_variables if is_object(input.environment_variables) else := {}
 
 credential_formats := [
 	`(AKIA|ASIA)[0-9A-Z]{16}`,

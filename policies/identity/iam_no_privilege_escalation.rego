@@ -42,29 +42,30 @@ allow_statements := [st |
 # Full wildcards are iam-no-admin-policies' finding; this rule looks at narrower grants.
 full_wildcard(p) if p in {"*", "*:*"}
 
-grants(st, action) if {
+# The statement's Action patterns narrower than a full wildcard.
+narrow_patterns(st) := [p |
 	some p in lib.as_array(st.statement.Action)
 	is_string(p)
 	not full_wildcard(p)
-	lib.action_matches(p, action)
-}
+]
+
+# The actions of `actions` that statement st grants through its narrow patterns.
+grants(st, actions) := lib.matched_actions(narrow_patterns(st), actions)
 
 on_any_resource(st) if "*" in lib.as_array(st.statement.Resource)
 
 deny contains {"message": sprintf("statement %s allows %s on every resource", [st.path, a]), "path": sprintf("document.%s", [st.path])} if {
 	some st in allow_statements
 	on_any_resource(st)
-	some a in escalation_actions
-	grants(st, a)
+	some a in grants(st, escalation_actions)
 }
 
 deny contains {"message": sprintf("statement %s allows iam:passrole on every role together with %s", [st.path, partner]), "path": sprintf("document.%s", [st.path])} if {
 	some st in allow_statements
 	on_any_resource(st)
-	grants(st, "iam:passrole")
+	"iam:passrole" in grants(st, {"iam:passrole"})
 	some other in allow_statements
-	some partner in passrole_partners
-	grants(other, partner)
+	some partner in grants(other, passrole_partners)
 }
 
 unknown contains u if some u in lib.unknown_keys(input, ["document"])

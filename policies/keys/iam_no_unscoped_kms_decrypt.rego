@@ -26,13 +26,12 @@ all_keys(s) if {
 
 all_keys(s) if lib.has_key(s, "NotResource")
 
+# "*", or an ARN pattern covering every key: of any service ("arn:aws:*"), of KMS anywhere
+# ("arn:aws:kms:*"), or of an account and region (".../*", ".../key/*"). One regular
+# expression: each definition of a function is evaluated on every call.
 all_keys_arn(r) if r == "*"
 
-all_keys_arn(r) if regex.match(`^arn:aws[a-z-]*:kms:[^:]*:[^:]*:(\*|key/\*)$`, r)
-
-all_keys_arn(r) if regex.match(`^arn:aws[a-z-]*:kms:\*`, r)
-
-all_keys_arn(r) if regex.match(`^arn:aws[a-z-]*:\*`, r)
+all_keys_arn(r) if regex.match(`^arn:aws[a-z-]*:(\*|kms:\*|kms:[^:]*:[^:]*:(\*|key/\*)$)`, r)
 
 doc := object.get(input, "document", null)
 

@@ -48,9 +48,7 @@ deny contains {"message": sprintf("the secret rotates every %v days, more than %
 	path := period_path
 }
 
-period_path := "rotation_interval_days" if is_number(input.rotation_interval_days)
-
-period_path := "rotation_schedule" if not is_number(input.rotation_interval_days)
+period_path := "rotation_interval_days" if is_number(input.rotation_interval_days) else := "rotation_schedule"
 
 age_days(ts) := (time.parse_rfc3339_ns(input.observed_at) - time.parse_rfc3339_ns(ts)) / 86400000000000
 

@@ -1,18 +1,21 @@
 # Shared helpers for vouch policies. Every rule imports this as `data.vouch.lib`.
+#
+# The helpers most rules call are written with as few calls as they can: in regorus every
+# call, builtins included, resolves its name anew (about a microsecond), and a function with
+# several definitions evaluates all of them. So `x.__unknown__` is read without an
+# `is_object(x)` guard (a field of a non-object is undefined, never an error), and exclusive
+# cases are one definition with `else` branches.
 package vouch.lib
 
 import rego.v1
 
 # True when x is the unknown marker an adapter writes for a value it cannot determine.
-is_unknown(x) if {
-	is_object(x)
-	is_string(x.__unknown__)
-}
+is_unknown(x) if is_string(x.__unknown__)
 
 # True when x is present and known (not null, not the unknown marker).
 known(x) if {
 	x != null
-	not is_unknown(x)
+	not is_string(x.__unknown__)
 }
 
 # The effective value of a rule parameter: configuration overrides the rule's default
@@ -33,9 +36,14 @@ has_key(obj, k) if {
 }
 
 # True when key k of obj is absent or the unknown marker: the source could not say.
-not_determined(obj, k) if not has_key(obj, k)
+not_determined(obj, k) if not determined(obj, k)
 
-not_determined(obj, k) if is_unknown(obj[k])
+# True when obj has key k with a value that is not the unknown marker (null and false count).
+determined(obj, k) if {
+	is_object(obj)
+	v := obj[k]
+	not is_string(v.__unknown__)
+}
 
 # One `unknown` entry per key of obj that is absent or unknown.
 unknown_keys(obj, keys) := {{"message": sprintf("%s could not be determined", [k]), "path": k} |
@@ -55,13 +63,9 @@ collection(x) if is_object(x)
 collection(x) if is_set(x)
 
 # A value or list of values as a list (IAM policy grammar allows both).
-as_array(x) := x if is_array(x)
-
-as_array(x) := [x] if not is_array(x)
+as_array(x) := x if is_array(x) else := [x]
 
 # True when a CIDR covers the whole IPv4 or IPv6 internet (any "/0", e.g. "0.0.0.0/0", "::/0").
-internet_cidr(cidr) if open_cidr(cidr)
-
 internet_cidr(cidr) if {
 	is_string(cidr)
 	endswith(cidr, "/0")
@@ -96,13 +100,10 @@ rule_port_unknown(rule, port) if {
 # Each statement with the attribute path that points at it, relative to the document:
 # {"path": "Statement.0", "statement": {...}}.
 statements(doc) := [{"path": sprintf("Statement.%d", [i]), "statement": s} |
-	is_array(doc.Statement)
 	some i, s in doc.Statement
 ] if is_array(doc.Statement)
-
-statements(doc) := [{"path": "Statement", "statement": doc.Statement}] if is_object(doc.Statement)
-
-statements(doc) := [] if not has_key(doc, "Statement")
+else := [{"path": "Statement", "statement": doc.Statement}] if is_object(doc.Statement)
+else := [] if not has_key(doc, "Statement")
 
 # True when a statement's principal is everyone ("*", {"AWS": "*"}, or a list holding "*").
 public_principal(s) if s.Principal == "*"
@@ -196,6 +197,11 @@ action_matches(pattern, action) if {
 	is_string(pattern)
 	vouch_action_matches(pattern, action)
 }
+
+# The actions of `actions` (a set or list of lower-case action names) that IAM action pattern
+# `patterns` (a string or a list; wildcards `*`, `?`, case ignored; non-strings skipped)
+# matches, as a set. One call judges a statement against a whole list of actions.
+matched_actions(patterns, actions) := vouch_matched_actions(patterns, actions)
 
 # True when statement s allows `action` through Action, or through NotAction that leaves it out.
 allows_action(s, action) if {

@@ -64,8 +64,7 @@ covers(dir) if {
 field(s, name) := [f | some f in s.field_selectors; f.field == name]
 
 allowed_fields := {"eventCategory", "resources.type", "readOnly"} if all_buckets
-
-allowed_fields := {"eventCategory", "resources.type", "readOnly", "resources.ARN"} if not all_buckets
+else := {"eventCategory", "resources.type", "readOnly", "resources.ARN"}
 
 covers(dir) if {
 	some s in advanced

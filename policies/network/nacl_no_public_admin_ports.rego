@@ -21,9 +21,7 @@ metadata := {
 
 ports := lib.param(metadata, "admin_ports")
 
-ingress := input.ingress if is_array(input.ingress)
-
-ingress := [] if not is_array(input.ingress)
+ingress := input.ingress if is_array(input.ingress) else := []
 
 # Open entries: [index, list, port].
 open contains [i, list, port] if {

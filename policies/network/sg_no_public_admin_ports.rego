@@ -18,9 +18,7 @@ metadata := {
 
 ports := lib.param(metadata, "admin_ports")
 
-ingress := input.ingress if is_array(input.ingress)
-
-ingress := [] if not is_array(input.ingress)
+ingress := input.ingress if is_array(input.ingress) else := []
 
 # (rule index, the list holding the CIDR, CIDR) for every internet-wide source.
 internet_sources contains [i, list, cidr] if {

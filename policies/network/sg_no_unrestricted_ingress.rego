@@ -24,9 +24,7 @@ authorized := {p | some p in lib.param(metadata, "authorized_ports")}
 
 allow_icmp := lib.param(metadata, "allow_icmp")
 
-ingress := input.ingress if is_array(input.ingress)
-
-ingress := [] if not is_array(input.ingress)
+ingress := input.ingress if is_array(input.ingress) else := []
 
 internet_sources contains [i, list, cidr] if {
 	some i, rule in ingress

@@ -20,9 +20,7 @@ metadata := {
 	"parameters": {},
 }
 
-logs := input.flow_logs if is_array(input.flow_logs)
-
-logs := [] if not is_array(input.flow_logs)
+logs := input.flow_logs if is_array(input.flow_logs) else := []
 
 good(f) if {
 	f.traffic_type in {"ALL", "REJECT"}

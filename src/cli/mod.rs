@@ -331,10 +331,15 @@ fn judge_and_report(
                 lock.flush()?;
             }
             Destination::File(path) => {
-                let mut buf = Vec::new();
-                reporter.render(&result, &run, &mut buf)?;
-                std::fs::write(path, buf)
-                    .with_context(|| format!("cannot write {}", path.display()))?;
+                // Streamed rather than rendered into memory first: a JSON report of a large
+                // scan is several MiB, and holding it at once was the peak of a scan's heap.
+                let cannot_write = || format!("cannot write {}", path.display());
+                let file = std::fs::File::create(path).with_context(cannot_write)?;
+                let mut out = io::BufWriter::new(file);
+                reporter
+                    .render(&result, &run, &mut out)
+                    .and_then(|()| out.flush())
+                    .with_context(cannot_write)?;
             }
         }
     }

@@ -51,7 +51,46 @@ pub(crate) fn register(engine: &mut regorus::Engine, params: SharedParams) -> an
             Ok(Value::Bool(matched))
         }),
     )?;
+    engine.add_extension(
+        "vouch_matched_actions".to_owned(),
+        2,
+        Box::new(|args: Vec<Value>| match (args.first(), args.get(1)) {
+            (Some(patterns), Some(actions)) => Ok(matched_actions(patterns, actions)),
+            _ => Ok(Value::Undefined),
+        }),
+    )?;
     Ok(())
+}
+
+/// The strings of `actions` (a set or an array) that one of the string `patterns` (one string
+/// or an array; anything else is skipped) matches as an IAM action pattern, as a set.
+fn matched_actions(patterns: &Value, actions: &Value) -> Value {
+    let patterns: Vec<&str> = match patterns {
+        Value::String(p) => vec![p.as_ref()],
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|p| match p {
+                Value::String(p) => Some(p.as_ref()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let candidates: Box<dyn Iterator<Item = &Value>> = match actions {
+        Value::Set(items) => Box::new(items.iter()),
+        Value::Array(items) => Box::new(items.iter()),
+        _ => Box::new(std::iter::empty()),
+    };
+    let matched: std::collections::BTreeSet<Value> = candidates
+        .filter(|action| match action {
+            Value::String(action) => patterns
+                .iter()
+                .any(|p| wildcard_match(p.as_bytes(), action.as_bytes())),
+            _ => false,
+        })
+        .cloned()
+        .collect();
+    Value::from(matched)
 }
 
 /// True when `x` is the unknown marker or holds one at any depth.
@@ -128,6 +167,28 @@ mod tests {
                 "{pattern} vs {action}"
             );
         }
+    }
+
+    #[test]
+    fn matched_actions_keeps_the_actions_a_pattern_matches() {
+        let actions: Value =
+            serde_json::json!(["iam:passrole", "s3:getobject", "iam:putrolepolicy"]).into();
+        let matched = |patterns: serde_json::Value| {
+            let set = matched_actions(&patterns.into(), &actions);
+            serde_json::to_value(&set).unwrap_or_default()
+        };
+        assert_eq!(
+            matched(serde_json::json!(["IAM:Pass*", 7, "s3:Get?bject"])),
+            serde_json::json!(["iam:passrole", "s3:getobject"])
+        );
+        assert_eq!(
+            matched(serde_json::json!("iam:*")),
+            serde_json::json!(["iam:passrole", "iam:putrolepolicy"])
+        );
+        assert_eq!(
+            matched(serde_json::json!({"a": "*"})),
+            serde_json::json!([])
+        );
     }
 
     #[test]

@@ -28,35 +28,46 @@ pub fn evaluate(
     resources: &[Resource],
     digests: &BTreeMap<String, String>,
 ) -> Vec<Outcome> {
-    let pairs: Vec<(&Rule, &Resource)> = policies
-        .rules
-        .iter()
-        .flat_map(|rule| {
-            resources
-                .iter()
-                .filter(|r| rule.meta.kinds.iter().any(|k| k == &r.kind))
-                .map(move |r| (rule, r))
-        })
-        .collect();
-    let mut outcomes: Vec<Outcome> = pairs
+    let mut by_kind: BTreeMap<&str, Vec<&Rule>> = BTreeMap::new();
+    for rule in &policies.rules {
+        for kind in &rule.meta.kinds {
+            by_kind.entry(kind.as_str()).or_default().push(rule);
+        }
+    }
+    // Resource by resource, so that each resource is converted to a regorus value once and
+    // shared (reference-counted) by all its rules: converting per (rule, resource) pair cost
+    // as much as evaluating the cheaper rules.
+    let mut outcomes: Vec<Outcome> = resources
         .par_iter()
         .map_init(
             || policies.engine.clone(),
-            |engine, (rule, resource)| judge(engine, rule, resource, digests),
+            |engine, resource| {
+                let Some(rules) = by_kind.get(resource.kind.as_str()) else {
+                    return Vec::new();
+                };
+                let input = regorus::Value::from(resource.attributes.clone());
+                rules
+                    .iter()
+                    .map(|rule| judge(engine, rule, resource, &input, digests))
+                    .collect::<Vec<_>>()
+            },
         )
+        .flatten_iter()
         .collect();
     outcomes.sort_by(Outcome::output_order);
     outcomes
 }
 
-/// Evaluates one rule on one resource's attributes. Used by scans and by policy tests.
+/// Evaluates one rule on one resource, whose attributes `input` holds as a regorus value.
+/// Used by scans and by policy tests.
 pub(crate) fn judge(
     engine: &mut regorus::Engine,
     rule: &Rule,
     resource: &Resource,
+    input: &regorus::Value,
     digests: &BTreeMap<String, String>,
 ) -> Outcome {
-    engine.set_input(regorus::Value::from(resource.attributes.clone()));
+    engine.set_input(input.clone());
     let verdicts = eval_set(engine, rule, "deny")
         .and_then(|deny| eval_set(engine, rule, "unknown").map(|unknown| (deny, unknown)));
     let (status, messages, focus) = match verdicts {

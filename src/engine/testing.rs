@@ -177,7 +177,8 @@ fn run_rule(policies: &PolicySet, rule: &Rule) -> RuleReport {
             provenance: Provenance::default(),
         };
         let outcome = policies.with_params(&rule.meta.id, &case.params, || {
-            judge(&mut engine, rule, &resource, &no_digests)
+            let input = regorus::Value::from(resource.attributes.clone());
+            judge(&mut engine, rule, &resource, &input, &no_digests)
         });
         if let Ok(coverage) = engine.get_coverage_report() {
             report.coverage.merge(&coverage, &rule.path);
