@@ -20,7 +20,19 @@ Wraps moto 5.2.5's WSGI dispatcher and:
     `times` limits how often a rule fires (then it is spent); `delay` sleeps before answering
     (to test timeouts). Only read operations are matched, so seeding is never disturbed.
     IAM speaks the query protocol: its operation is the form body's Action, and its errors
-    are wrapped in ErrorResponse.
+    are wrapped in ErrorResponse;
+  * on request, completes an S3 bucket's AWS Config item with the supplementary fields AWS
+    Config records and moto 5.2.5 leaves out (awslabs/aws-config-resource-schema,
+    AWS::S3::Bucket: ServerSideEncryptionConfiguration, BucketVersioningConfiguration,
+    ObjectLockConfiguration), each from moto's own S3 state, i.e. what GetBucketEncryption,
+    GetBucketVersioning and GetObjectLockConfiguration answer for that bucket. A bucket with
+    no default encryption, or without Object Lock, gets no such key (the item then says
+    nothing, and a collector must ask S3). Off by default, so the tests see moto's items as
+    they are; `bench/aws` turns it on to measure against items shaped like AWS's:
+      POST   /__vouch/config-items  {"complete": true}
+
+The server speaks HTTP/1.1 with keep-alive, as AWS endpoints do (werkzeug's default is
+HTTP/1.0, a new connection per request).
 
 Loopback only. Never point this at anything but tests.
 """
@@ -35,7 +47,7 @@ import time
 from urllib.parse import parse_qs
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-from werkzeug.serving import run_simple
+from werkzeug.serving import WSGIRequestHandler, run_simple
 
 S3_SUBRESOURCES = {
     "encryption": "GetBucketEncryption",
@@ -58,6 +70,7 @@ IAM_READ_PREFIXES = ("Get", "List", "GenerateCredentialReport")
 CONFIG_TS = re.compile(rb'"(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?(?:\+00:00|Z)?)"')
 
 _lock = threading.Lock()
+_complete_items = False
 _rules = []
 _calls = []
 _bucket_calls = []
@@ -137,7 +150,7 @@ def error_response(start_response, rule, environ):
 def control(environ, start_response):
     method = environ["REQUEST_METHOD"]
     path = environ.get("PATH_INFO", "")
-    global _rules
+    global _rules, _complete_items
     with _lock:
         if path == "/__vouch/faults" and method == "POST":
             length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -145,6 +158,9 @@ def control(environ, start_response):
             _rules = list(data.get("rules", []))
         elif path == "/__vouch/faults" and method == "DELETE":
             _rules = []
+        elif path == "/__vouch/config-items" and method == "POST":
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            _complete_items = bool(json.loads(environ["wsgi.input"].read(length) or b"{}").get("complete"))
         elif path == "/__vouch/calls" and method == "DELETE":
             _calls.clear()
             _bucket_calls.clear()
@@ -174,6 +190,52 @@ def _fix_config_acl_grantees():
         return data
 
     models.FakeAcl.to_config_dict = to_config_dict
+
+
+def _complete_config_items():
+    """moto's FakeBucket.to_config_dict, plus the fields AWS Config records when asked to."""
+    from moto.s3 import models
+
+    original = models.FakeBucket.to_config_dict
+
+    def to_config_dict(self):
+        data = original(self)
+        if not _complete_items:
+            return data
+        supp = data["supplementaryConfiguration"]
+        rule = (self.encryption or {}).get("Rule")
+        if rule:
+            default = rule.get("ApplyServerSideEncryptionByDefault") or {}
+            supp["ServerSideEncryptionConfiguration"] = {
+                "rules": [
+                    {
+                        "applyServerSideEncryptionByDefault": {
+                            "sseAlgorithm": default.get("SSEAlgorithm"),
+                            "kmsMasterKeyID": default.get("KMSMasterKeyID"),
+                        },
+                        "bucketKeyEnabled": str(rule.get("BucketKeyEnabled", "false")).lower() == "true",
+                    }
+                ]
+            }
+        # moto models no MFA Delete: its GetBucketVersioning never states one.
+        supp["BucketVersioningConfiguration"] = {
+            "status": self.versioning_status or "Off",
+            "isMfaDeleteEnabled": None,
+        }
+        if self.object_lock_enabled:
+            lock = {"objectLockEnabled": "Enabled"}
+            if self.default_lock_mode:
+                lock["rule"] = {
+                    "defaultRetention": {
+                        "mode": self.default_lock_mode,
+                        "days": self.default_lock_days or None,
+                        "years": self.default_lock_years or None,
+                    }
+                }
+            supp["ObjectLockConfiguration"] = lock
+        return data
+
+    models.FakeBucket.to_config_dict = to_config_dict
 
 
 def make_app():
@@ -248,5 +310,7 @@ def _to_epoch(match):
 
 if __name__ == "__main__":
     _fix_config_acl_grantees()
+    _complete_config_items()
+    WSGIRequestHandler.protocol_version = "HTTP/1.1"
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
     run_simple("127.0.0.1", port, make_app(), threaded=True)
