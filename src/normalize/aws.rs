@@ -31,6 +31,8 @@ mod tests_coverage;
 mod tests_iam;
 #[cfg(test)]
 mod tests_items;
+#[cfg(test)]
+mod tests_items_edge;
 
 /// Kind of the per-region AWS Config recorder fact (no schema yet on the normalize branch).
 pub const CONFIG_RECORDER_KIND: &str = "aws.config.recorder";

@@ -14,7 +14,12 @@ use crate::collect::aws::raw::{RawKind, RawResource};
 use crate::engine::PolicySet;
 use crate::model::{unknown_reason, Resource, Snapshot};
 
-fn item(rtype: &str, arn: &str, configuration: Value, supplementary: Value) -> RawResource {
+pub(super) fn item(
+    rtype: &str,
+    arn: &str,
+    configuration: Value,
+    supplementary: Value,
+) -> RawResource {
     RawResource {
         kind: RawKind::ConfigItem,
         arn: arn.to_owned(),
@@ -42,7 +47,7 @@ fn policies() -> &'static PolicySet {
 }
 
 /// Normalizes, checks every resource against its kind's schema, and judges them.
-fn judged(raws: &[RawResource]) -> (Vec<Resource>, impl Fn(&str, &str) -> String) {
+pub(super) fn judged(raws: &[RawResource]) -> (Vec<Resource>, impl Fn(&str, &str) -> String) {
     let mut resources: Vec<Resource> = normalize(raws)
         .into_iter()
         .filter(|r| r.kind != "aws.s3.account_public_access_block")
@@ -92,13 +97,13 @@ fn judged(raws: &[RawResource]) -> (Vec<Resource>, impl Fn(&str, &str) -> String
     (resources, judge)
 }
 
-fn get<'a>(rs: &'a [Resource], address: &str) -> &'a Resource {
+pub(super) fn get<'a>(rs: &'a [Resource], address: &str) -> &'a Resource {
     rs.iter()
         .find(|r| r.address == address)
         .unwrap_or_else(|| panic!("no resource {address}"))
 }
 
-fn reason(r: &Resource, attr: &str) -> String {
+pub(super) fn reason(r: &Resource, attr: &str) -> String {
     unknown_reason(&r.attributes[attr])
         .unwrap_or_else(|| panic!("{attr} of {} is known: {}", r.address, r.attributes[attr]))
         .to_owned()
