@@ -597,7 +597,13 @@ fn coverage_diagnostics(coverage: &[config::ConfigCoverage]) -> Vec<Diagnostic> 
                 _ => String::new(),
             };
             let types: Vec<&str> = records.iter().map(|c| c.resource_type.as_str()).collect();
-            let listed = if types.len() == config::RESOURCE_TYPES.len() {
+            // Types recorded in another region (global ones) are no gap of this one.
+            let here = coverage
+                .iter()
+                .filter(|c| c.account.as_deref() == account && c.region == region)
+                .filter(|c| c.status != CoverageStatus::Elsewhere)
+                .count();
+            let listed = if types.len() == here {
                 format!("all {} resource types vouch reads from it", types.len())
             } else {
                 format!("{} of the resource types vouch reads from it ({})", types.len(), types.join(", "))
