@@ -11,6 +11,8 @@
 //! password policy come from [`iam`] (once per account), and the kinds of services vouch does
 //! not call are stand-ins from [`scope`] whose facts are unknown, so no rule about the
 //! account goes silent and no control rolls up to `not applicable` for want of a resource.
+//! Likewise every AWS Config inventory type a region did not read (its recorder does not
+//! record the type now, or the read failed) has stand-ins from [`coverage`].
 
 use std::collections::BTreeMap;
 

@@ -8,7 +8,10 @@
 //! into canonical kinds is [`crate::normalize::aws`]. IAM is global: it is read once per
 //! account. Every account and region read also yields a [`raw::RawKind::RegionScope`]
 //! document, so that account- and region-scope kinds exist in every live snapshot (as
-//! unknowns where vouch does not call the service) and their rules never go silent.
+//! unknowns where vouch does not call the service) and their rules never go silent. The
+//! recorder state of every region is read first: it decides which AWS Config inventory types
+//! are read where ([`config::plan`]), and one [`raw::RawKind::ConfigCoverage`] document per
+//! account records those decisions (kept in [`AwsSnapshot::config_coverage`]).
 //!
 //! Invariant: a call that is denied, fails or times out never yields a value. Its attribute
 //! becomes the unknown marker and the call is listed in [`AwsSnapshot::failed_calls`];
@@ -95,7 +98,8 @@ pub struct AwsOptions {
     pub max_attempts: u32,
     /// First retry backoff (exponential, jittered, after that).
     pub initial_backoff: Duration,
-    /// AWS Config aggregator to query as well (best effort).
+    /// AWS Config aggregator asked first for S3 bucket items (best effort). It does not feed
+    /// the inventory: its items come from recorders this run did not judge.
     pub config_aggregator: Option<String>,
     /// How long to wait for IAM to finish building the credential report.
     pub credential_report_wait: Duration,
