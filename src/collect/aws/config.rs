@@ -416,6 +416,22 @@ pub fn plan(recorders: &[RawResource]) -> Vec<(String, Vec<(&'static str, Decisi
                 decisions.push((rtype, decision));
             }
         }
+        // A global type read in one region is no gap of the regions that do not record it.
+        if let Some(first) = read_in {
+            for (_, decisions) in &mut out {
+                let Some((_, Decision::Skip { status, reason })) =
+                    decisions.iter_mut().rev().find(|(t, _)| t == rtype)
+                else {
+                    continue;
+                };
+                if *status != CoverageStatus::Elsewhere {
+                    *reason = format!(
+                        "{reason}; a global type, the same in every region that records it: read in {first}"
+                    );
+                    *status = CoverageStatus::Elsewhere;
+                }
+            }
+        }
     }
     out
 }
@@ -1032,12 +1048,11 @@ mod tests {
             decision(&plan, "eu-west-2", user),
             Decision::Skip { status: CoverageStatus::Elsewhere, reason } if reason.contains("read in eu-west-1")
         ));
+        // us-east-1 does not record the IAM types, but they were read: no gap there.
         assert!(matches!(
             decision(&plan, "us-east-1", user),
-            Decision::Skip {
-                status: CoverageStatus::NotRecorded,
-                ..
-            }
+            Decision::Skip { status: CoverageStatus::Elsewhere, reason }
+                if reason.contains("without the global IAM types") && reason.contains("read in eu-west-1")
         ));
         let cf = "AWS::CloudFront::Distribution";
         assert!(matches!(
