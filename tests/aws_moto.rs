@@ -254,7 +254,7 @@ async fn seed(endpoint: &str) -> Seeded {
         .create_bucket()
         .bucket("vouch-open")
         .create_bucket_configuration(
-            CreateBucketConfiguration::builder()
+            aws_sdk_s3::types::CreateBucketConfiguration::builder()
                 .location_constraint(BucketLocationConstraint::EuWest1)
                 .build(),
         )
@@ -1060,6 +1060,8 @@ async fn config_items_of_sns_topics_are_normalized_and_judged() {
         "vouch-open",
         &[("Policy", policy("vouch-open", json!("*")))],
     );
+    // The inventory reads only what a recorder records now.
+    seed_recorder(&ep, region, Recorder::All).await;
     let snap = aws::collect(&options(&ep)).await.unwrap();
 
     let private = find(&snap, "aws.sns.topic", ":vouch-private");
@@ -1079,9 +1081,15 @@ async fn config_items_of_sns_topics_are_normalized_and_judged() {
         private.provenance.api_calls,
         vec![
             "config:BatchGetResourceConfig".to_owned(),
+            "config:DescribeConfigurationRecorderStatus".to_owned(),
+            "config:DescribeConfigurationRecorders".to_owned(),
             "config:ListDiscoveredResources".to_owned()
         ]
     );
+    // The item's capture time is every attribute's source.
+    assert!(private.provenance.attribute_sources["policy"]
+        .captured_at
+        .is_some());
     let open = find(&snap, "aws.sns.topic", ":vouch-open");
     assert_eq!(open.attributes["kms_master_key_id"], Value::Null);
     assert_eq!(
@@ -1759,9 +1767,13 @@ async fn s3_source_api_and_a_stopped_recorder_read_every_setting_from_s3() {
     let snap = aws::collect(&options(&ep)).await.unwrap();
     let secure = find(&snap, "aws.s3.bucket", ":::vouch-secure");
     assert_eq!(source_of(secure, "acl"), "s3:GetBucketAcl");
-    assert_eq!(
-        secure.provenance.attribute_sources["acl"].note.as_deref(),
-        Some("AWS Config in us-east-1: recorder default is not recording")
+    let note = secure.provenance.attribute_sources["acl"]
+        .note
+        .clone()
+        .unwrap_or_default();
+    assert!(
+        note.starts_with("AWS Config in us-east-1: recorder default is not recording (stopped at "),
+        "{note}"
     );
     let mut forced = options(&ep);
     forced.s3_source = aws::s3::S3Source::Config;
@@ -1971,4 +1983,380 @@ async fn kms_rotation_is_not_asked_of_keys_that_cannot_rotate() {
         .iter()
         .filter(|((rule, a), _)| rule == "kms-key-rotation-enabled" && a.contains(&signing))
         .all(|(_, s)| s == "pass"));
+}
+
+/// A recorder to seed in one region.
+enum Recorder<'a> {
+    /// Every supported type, the global IAM types included.
+    All,
+    /// Every supported type, then stopped.
+    Stopped,
+    /// Only these types (inclusion list).
+    Only(&'a [&'a str]),
+}
+
+/// A recorder named `default` with a delivery channel, started (and stopped for
+/// [`Recorder::Stopped`]).
+async fn seed_recorder(endpoint: &str, region: &str, kind: Recorder<'_>) {
+    use aws_sdk_config::types::*;
+    let conf = sdk(endpoint, region).await;
+    let s3 = aws::client::s3(&conf, region);
+    let bucket = format!("vouch-config-{region}");
+    let mut create = s3.create_bucket().bucket(&bucket);
+    if region != "us-east-1" {
+        create = create.create_bucket_configuration(
+            aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(region))
+                .build(),
+        );
+    }
+    create.send().await.unwrap();
+    let group = match kind {
+        Recorder::All | Recorder::Stopped => RecordingGroup::builder()
+            .all_supported(true)
+            .include_global_resource_types(true)
+            .build(),
+        Recorder::Only(types) => RecordingGroup::builder()
+            .all_supported(false)
+            .include_global_resource_types(false)
+            .set_resource_types(Some(types.iter().map(|t| ResourceType::from(*t)).collect()))
+            .recording_strategy(
+                RecordingStrategy::builder()
+                    .use_only(RecordingStrategyType::InclusionByResourceTypes)
+                    .build(),
+            )
+            .build(),
+    };
+    let config = aws_sdk_config::Client::new(&conf);
+    config
+        .put_configuration_recorder()
+        .configuration_recorder(
+            ConfigurationRecorder::builder()
+                .name("default")
+                .role_arn(format!("arn:aws:iam::{ACCOUNT}:role/config"))
+                .recording_group(group)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    config
+        .put_delivery_channel()
+        .delivery_channel(
+            DeliveryChannel::builder()
+                .name("default")
+                .s3_bucket_name(&bucket)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    config
+        .start_configuration_recorder()
+        .configuration_recorder_name("default")
+        .send()
+        .await
+        .unwrap();
+    if matches!(kind, Recorder::Stopped) {
+        config
+            .stop_configuration_recorder()
+            .configuration_recorder_name("default")
+            .send()
+            .await
+            .unwrap();
+    }
+}
+
+/// One run over four regions: us-east-1 records every type, eu-west-1 has no recorder,
+/// eu-west-2's recorder is stopped, eu-central-1 records an inclusion list without SNS
+/// topics. moto serves the topics' items whatever the recorder does, so an item read from
+/// an uncovered region would show up: it does not. The inventory lists only the covered
+/// types, the coverage record says per region and type what was read and why not, the
+/// uncovered kinds are stand-ins that judge unknown (never pass), and a control backed by
+/// them rolls up to unknown, where the same control is "not applicable" for the
+/// us-east-1 alone (recorded, read, nothing found).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inventory_coverage_follows_each_regions_recorder() {
+    use vouch::collect::aws::config::{CoverageStatus, RESOURCE_TYPES};
+    let Some(ep) = endpoint() else { return };
+    let _serial = SERIAL.lock().await;
+    reset(&ep);
+    let regions = ["eu-central-1", "eu-west-1", "eu-west-2", "us-east-1"];
+    let open_topic = |region: &str| {
+        let name = format!("vouch-open-{region}");
+        let policy = json!({"Version": "2012-10-17", "Statement": [{"Sid": "p", "Effect": "Allow", "Principal": "*",
+            "Action": "SNS:Publish", "Resource": format!("arn:aws:sns:{region}:{ACCOUNT}:{name}")}]});
+        seed_sns_topic(&ep, region, &name, &[("Policy", policy.to_string())]);
+        format!("arn:aws:sns:{region}:{ACCOUNT}:{name}")
+    };
+    let topics: Vec<String> = regions.iter().map(|r| open_topic(r)).collect();
+    seed_iam_policy(
+        &ep,
+        "vouch-admin",
+        &json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}),
+    );
+    seed_recorder(&ep, "us-east-1", Recorder::All).await;
+    seed_recorder(&ep, "eu-west-2", Recorder::Stopped).await;
+    let only = ["AWS::EC2::Volume", "AWS::S3::Bucket"];
+    seed_recorder(&ep, "eu-central-1", Recorder::Only(&only)).await;
+    http(&ep, "DELETE", "/__vouch/calls", "");
+    let mut o = options(&ep);
+    o.regions = regions.iter().map(|r| (*r).to_owned()).collect();
+    let snap = aws::collect(&o).await.unwrap();
+    let (ops, _) = seen(&ep);
+
+    // The coverage record: one per region and type, sorted, with what decided it.
+    assert_eq!(
+        snap.config_coverage.len(),
+        regions.len() * RESOURCE_TYPES.len()
+    );
+    let coverage = |region: &str, rtype: &str| {
+        snap.config_coverage
+            .iter()
+            .find(|c| c.region == region && c.resource_type == rtype)
+            .unwrap_or_else(|| panic!("no coverage of {rtype} in {region}"))
+    };
+    let sns = "AWS::SNS::Topic";
+    let us = coverage("us-east-1", sns);
+    assert_eq!(us.status, CoverageStatus::Read);
+    assert_eq!(
+        (us.recorder.as_deref(), us.items),
+        (Some("default"), Some(1))
+    );
+    assert_eq!(
+        coverage("eu-west-1", sns).status,
+        CoverageStatus::NotRecorded
+    );
+    assert_eq!(
+        coverage("eu-west-1", sns).reason.as_deref(),
+        Some("no configuration recorder")
+    );
+    let stale = coverage("eu-west-2", sns);
+    assert_eq!(stale.status, CoverageStatus::Stale);
+    assert!(
+        stale
+            .reason
+            .as_deref()
+            .unwrap()
+            .starts_with("recorder default is not recording (stopped at "),
+        "{stale:?}"
+    );
+    let narrow = coverage("eu-central-1", sns);
+    assert_eq!(narrow.status, CoverageStatus::NotRecorded);
+    assert_eq!(
+        narrow.reason.as_deref(),
+        Some("recorder default does not record AWS::SNS::Topic (its inclusion list leaves it out)")
+    );
+    assert_eq!(
+        coverage("eu-central-1", "AWS::EC2::Volume").status,
+        CoverageStatus::Read
+    );
+    // Global IAM types once, in us-east-1; CloudFront in us-east-1 only.
+    assert_eq!(
+        coverage("us-east-1", "AWS::IAM::Policy").status,
+        CoverageStatus::Read
+    );
+    // eu-central-1 does not record IAM policies; they were read in us-east-1: no gap.
+    let iam = coverage("eu-central-1", "AWS::IAM::Policy");
+    assert_eq!(iam.status, CoverageStatus::Elsewhere);
+    assert!(
+        iam.reason.as_deref().is_some_and(
+            |r| r.contains("inclusion list leaves it out") && r.ends_with("read in us-east-1")
+        ),
+        "{iam:?}"
+    );
+    assert_eq!(
+        coverage("eu-west-1", "AWS::CloudFront::Distribution").status,
+        CoverageStatus::Elsewhere
+    );
+    // Only what is read is listed: one ListDiscoveredResources per type read (one page each).
+    let read = snap
+        .config_coverage
+        .iter()
+        .filter(|c| matches!(c.status, CoverageStatus::Read | CoverageStatus::ReadFailed))
+        .count();
+    // us-east-1 reads every type; eu-central-1 volumes (buckets are the S3 collector's).
+    assert_eq!(read, RESOURCE_TYPES.len() + 1);
+    assert_eq!(
+        ops.iter()
+            .filter(|o| *o == "ListDiscoveredResources")
+            .count(),
+        read
+    );
+    // One warning per region whose inventory is not current, none for us-east-1.
+    let warnings: Vec<&str> = snap
+        .snapshot
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "aws-config-not-current")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(warnings.len(), 3, "{warnings:#?}");
+    assert!(warnings.iter().any(|w| w.contains("eu-west-1")
+        && w.contains("all ")
+        && w.contains("(no configuration recorder)")));
+    assert!(!warnings
+        .iter()
+        .any(|w| w.contains("inventory of us-east-1")));
+
+    // Resources: the us-east-1 topic and policy from items; no topic from an uncovered
+    // region, a stand-in instead.
+    let outcomes = judge(&snap);
+    assert_eq!(
+        status_of(&outcomes, "sns-topic-not-public", &topics[3]),
+        "fail"
+    );
+    for (region, topic) in regions.iter().zip(&topics).take(3) {
+        assert!(
+            !snap.snapshot.resources.iter().any(|r| &r.address == topic),
+            "{topic} was read although {region} does not record topics now"
+        );
+        let stand_in = format!("arn:aws:sns:{region}:{ACCOUNT}:*");
+        let r = find(&snap, "aws.sns.topic", &stand_in);
+        assert_eq!(r.arn, None);
+        assert_eq!(r.region.as_deref(), Some(*region));
+        assert_eq!(
+            status_of(&outcomes, "sns-topic-not-public", &stand_in),
+            "unknown"
+        );
+        assert!(evidence_of(&outcomes, "sns-topic-not-public", &stand_in)
+            .contains("not enumerated: AWS Config in"));
+    }
+    assert!(unknown_reason(
+        &find(
+            &snap,
+            "aws.sns.topic",
+            &format!("arn:aws:sns:eu-west-2:{ACCOUNT}:*")
+        )
+        .attributes["policy"]
+    )
+    .unwrap()
+    .contains("its items may be stale, so vouch did not read them"));
+    find(
+        &snap,
+        "aws.iam.policy",
+        &format!("{ACCOUNT}:policy/vouch-admin"),
+    );
+    assert!(!snap
+        .snapshot
+        .resources
+        .iter()
+        .any(|r| r.kind == "aws.iam.policy" && r.address.ends_with("policy/*")));
+    // Volumes are read in eu-central-1 (none there): no stand-in; elsewhere uncovered.
+    assert!(!snap
+        .snapshot
+        .resources
+        .iter()
+        .any(|r| r.address == format!("arn:aws:ec2:eu-central-1:{ACCOUNT}:volume/*")));
+    assert_eq!(
+        status_of(
+            &outcomes,
+            "ebs-encryption",
+            &format!("arn:aws:ec2:eu-west-1:{ACCOUNT}:volume/*")
+        ),
+        "unknown"
+    );
+    // Nothing a stand-in stands for passes.
+    for o in &outcomes {
+        if o.resource.address.contains('*') {
+            assert_eq!(
+                o.status.as_str(),
+                "unknown",
+                "{} on {}",
+                o.rule_id,
+                o.resource.address
+            );
+        }
+    }
+
+    // The roll-up: NIST SC-17 rests on acm-certificate-renewal alone.
+    let nist = vouch::rulesets::Ruleset::named("nist-800-53-r5").unwrap();
+    let sc17 = |outcomes: &[vouch::engine::Outcome]| {
+        nist.judge(outcomes)
+            .controls
+            .into_iter()
+            .find(|c| c.id == "SC-17")
+            .unwrap()
+            .status
+    };
+    assert_eq!(sc17(&outcomes), vouch::rulesets::ControlStatus::Unknown);
+    let mut o = options(&ep);
+    o.regions = vec!["us-east-1".into()];
+    let covered = aws::collect(&o).await.unwrap();
+    assert!(
+        covered
+            .config_coverage
+            .iter()
+            .all(|c| c.status == CoverageStatus::Read),
+        "{:#?}",
+        covered.config_coverage
+    );
+    assert_eq!(
+        sc17(&judge(&covered)),
+        vouch::rulesets::ControlStatus::NotApplicable
+    );
+
+    // The record survives the snapshot file, and a snapshot written before it existed
+    // still reads (no config_coverage: empty).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("snap.json");
+    snap.write(&path).unwrap();
+    let (back, _) = AwsSnapshot::read(&path).unwrap();
+    assert_eq!(back.config_coverage, snap.config_coverage);
+    let mut old: Value = serde_json::from_slice(&covered.to_json().unwrap()).unwrap();
+    old.as_object_mut().unwrap().remove("config_coverage");
+    let old_path = dir.path().join("old.json");
+    std::fs::write(&old_path, serde_json::to_vec(&old).unwrap()).unwrap();
+    let (old_back, _) = AwsSnapshot::read(&old_path).unwrap();
+    assert!(old_back.config_coverage.is_empty());
+    assert_eq!(old_back.snapshot, covered.snapshot);
+}
+
+/// A denied inventory listing: the types it would have listed are `read_failed`, each kind
+/// a stand-in naming the denied call (never silence), and the run is incomplete.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_denied_inventory_listing_leaves_stand_ins_naming_the_call() {
+    use vouch::collect::aws::config::CoverageStatus;
+    let Some(ep) = endpoint() else { return };
+    let _serial = SERIAL.lock().await;
+    reset(&ep);
+    let region = "us-east-1";
+    seed_sns_topic(&ep, region, "vouch-quiet", &[]);
+    seed_recorder(&ep, region, Recorder::All).await;
+    faults(
+        &ep,
+        json!([{"operation": "ListDiscoveredResources", "code": "AccessDeniedException", "status": 400}]),
+    );
+    let mut o = options(&ep);
+    o.regions = vec![region.to_owned()];
+    let snap = aws::collect(&o).await.unwrap();
+    let c = snap
+        .config_coverage
+        .iter()
+        .find(|c| c.resource_type == "AWS::SNS::Topic")
+        .unwrap();
+    assert_eq!(c.status, CoverageStatus::ReadFailed);
+    assert_eq!(c.items, Some(0));
+    assert!(
+        c.reason
+            .as_deref()
+            .unwrap()
+            .contains("config:ListDiscoveredResources denied: AccessDeniedException"),
+        "{c:?}"
+    );
+    assert!(!snap.complete);
+    assert!(failed_ops(&snap).contains(&"config:ListDiscoveredResources".to_owned()));
+    let stand_in = format!("arn:aws:sns:{region}:{ACCOUNT}:*");
+    let r = find(&snap, "aws.sns.topic", &stand_in);
+    assert!(unknown_reason(&r.attributes["policy"])
+        .unwrap()
+        .contains("could not be read (0 listed, 0 read: config:ListDiscoveredResources denied"));
+    assert!(r
+        .provenance
+        .api_calls
+        .contains(&"config:ListDiscoveredResources".to_owned()));
+    assert_eq!(
+        status_of(&judge(&snap), "sns-topic-not-public", &stand_in),
+        "unknown"
+    );
 }

@@ -158,6 +158,25 @@ pub fn report_collection(snapshot: &AwsSnapshot, written: Option<(&PathBuf, &str
             snapshot.fallback_calls.len()
         );
     }
+    let gaps: Vec<&aws::config::ConfigCoverage> = snapshot
+        .config_coverage
+        .iter()
+        .filter(|c| {
+            !matches!(
+                c.status,
+                aws::config::CoverageStatus::Read | aws::config::CoverageStatus::Elsewhere
+            )
+        })
+        .collect();
+    if !gaps.is_empty() {
+        let regions: std::collections::BTreeSet<&str> =
+            gaps.iter().map(|c| c.region.as_str()).collect();
+        eprintln!(
+            "note: the AWS Config inventory was not read for {} resource type(s) in {} region(s); their checks there are unknown (config_coverage in the snapshot)",
+            gaps.len(),
+            regions.len()
+        );
+    }
     for c in &snapshot.failed_calls {
         eprintln!(
             "warning: {}:{} in {}{}: {}: {}",

@@ -11,6 +11,8 @@
 //! password policy come from [`iam`] (once per account), and the kinds of services vouch does
 //! not call are stand-ins from [`scope`] whose facts are unknown, so no rule about the
 //! account goes silent and no control rolls up to `not applicable` for want of a resource.
+//! Likewise every AWS Config inventory type a region did not read (its recorder does not
+//! record the type now, or the read failed) has stand-ins from [`coverage`].
 
 use std::collections::BTreeMap;
 
@@ -19,13 +21,20 @@ use serde_json::{json, Map, Value};
 use crate::collect::aws::raw::{RawKind, RawResource};
 use crate::model::{unknown, unknown_reason, AttributeSource, Provenance, Resource, SourceKind};
 
+mod coverage;
 pub mod iam;
 mod items;
+mod items_compute;
+mod items_edge;
 mod scope;
+#[cfg(test)]
+mod tests_coverage;
 #[cfg(test)]
 mod tests_iam;
 #[cfg(test)]
 mod tests_items;
+#[cfg(test)]
+mod tests_items_edge;
 
 /// Kind of the per-region AWS Config recorder fact (no schema yet on the normalize branch).
 pub const CONFIG_RECORDER_KIND: &str = "aws.config.recorder";
@@ -41,22 +50,55 @@ pub fn normalize(raws: &[RawResource]) -> Vec<Resource> {
             RawKind::ConfigRecorder => Some((CONFIG_RECORDER_KIND, recorder(&raw.data))),
             RawKind::ConfigItem => config_item_at(&raw.data, &raw.collected_at),
             // Folded in below: they make several resources each, or none of their own.
-            RawKind::IamAccount | RawKind::RegionScope => None,
+            RawKind::IamAccount | RawKind::RegionScope | RawKind::ConfigCoverage => None,
         };
         let Some((kind, attributes)) = shaped else {
             continue;
         };
+        // Kinds without an ARN of their own are addressed by what they are about.
+        let (raw, real_arn) = match (raw.kind, kind) {
+            (
+                RawKind::ConfigItem,
+                "aws.ssm.patch_compliance" | "aws.ec2.snapshot_block_public_access",
+            ) => {
+                let mut about = raw.clone();
+                let region = raw.region.as_deref().unwrap_or("unknown");
+                let account = raw.account.as_deref().unwrap_or("unknown");
+                let p = crate::collect::aws::client::partition(region);
+                about.arn = match attributes.get("instance_id").and_then(Value::as_str) {
+                    Some(id) => items_compute::patch_address(p, region, account, id),
+                    None if kind == "aws.ssm.patch_compliance" => raw.arn.clone(),
+                    None => coverage::address(coverage::SNAPSHOT_BPA, p, region, account),
+                };
+                (std::borrow::Cow::Owned(about), false)
+            }
+            _ => (std::borrow::Cow::Borrowed(raw), true),
+        };
+        let raw = raw.as_ref();
         // Global resources (IAM) come back from every region's Config: keep the first.
         if raw.kind == RawKind::ConfigItem
             && out.iter().any(|r| r.kind == kind && r.address == raw.arn)
         {
             continue;
         }
-        let synthetic = raw.kind == RawKind::ConfigRecorder
+        let synthetic = !real_arn
+            || raw.kind == RawKind::ConfigRecorder
             || (raw.kind == RawKind::GuardDutyDetector
                 && raw.data.get("DetectorId").is_none_or(Value::is_null));
-        out.push(resource(raw, kind, attributes, !synthetic));
+        let mut r = resource(raw, kind, attributes, !synthetic);
+        if raw.kind == RawKind::ConfigItem {
+            item_sources(&mut r, &raw.data);
+        }
+        out.push(r);
     }
+    // HTTP and WebSocket API stages take their protocol from the API's item.
+    let apis: Vec<&Value> = raws
+        .iter()
+        .filter(|r| r.kind == RawKind::ConfigItem)
+        .map(|r| &r.data)
+        .filter(|d| d.get("resourceType").and_then(Value::as_str) == Some("AWS::ApiGatewayV2::Api"))
+        .collect();
+    items_edge::join_v2_api_types(&mut out, &apis);
     // IAM, once per account: the account and password policy resources, then the credential
     // report folded into the users (after the Config items, which hold the users' policies).
     for raw in raws.iter().filter(|r| r.kind == RawKind::IamAccount) {
@@ -72,6 +114,11 @@ pub fn normalize(raws: &[RawResource]) -> Vec<Resource> {
     iam::merge_credential_reports(&mut out, raws);
     let stand_ins = scope::stand_ins(raws, &out);
     out.extend(stand_ins);
+    // What the AWS Config inventory did not read: stand-ins, never silence.
+    let unreported = coverage::unreported_patches(raws, &out);
+    out.extend(unreported);
+    let gaps = coverage::stand_ins(raws, &out);
+    out.extend(gaps);
     // The account-wide public access block: one resource per account, from AWS Config when it
     // recorded one, otherwise unknown (the s3control API is not called).
     let mut accounts: Vec<Option<String>> = raws.iter().map(|r| r.account.clone()).collect();
@@ -92,12 +139,23 @@ pub fn normalize(raws: &[RawResource]) -> Vec<Resource> {
         else {
             continue;
         };
-        let reason = "account public access block not read: AWS Config has no AWS::S3::AccountPublicAccessBlock item for this account (s3control:GetPublicAccessBlock is not called)";
+        let mut reason = "account public access block not read: AWS Config has no AWS::S3::AccountPublicAccessBlock item for this account (s3control:GetPublicAccessBlock is not called)".to_owned();
+        let gaps: Vec<String> = coverage::records(raws)
+            .into_iter()
+            .filter(|(doc, _)| doc.account == account)
+            .flat_map(|(_, list)| list)
+            .filter(|c| c.resource_type == "AWS::S3::AccountPublicAccessBlock")
+            .filter(|c| c.status != crate::collect::aws::config::CoverageStatus::Read)
+            .map(|c| format!("{}: {}", c.region, c.reason.unwrap_or_default()))
+            .collect();
+        if !gaps.is_empty() {
+            reason.push_str(&format!("; not read in {}", gaps.join("; ")));
+        }
         let attributes = json!({
-            "block_public_acls": unknown(reason),
-            "block_public_policy": unknown(reason),
-            "ignore_public_acls": unknown(reason),
-            "restrict_public_buckets": unknown(reason),
+            "block_public_acls": unknown(&reason),
+            "block_public_policy": unknown(&reason),
+            "ignore_public_acls": unknown(&reason),
+            "restrict_public_buckets": unknown(&reason),
         });
         let mut raw = any.clone();
         raw.arn = account_pab_address(account.as_deref());
@@ -143,6 +201,34 @@ fn resource(raw: &RawResource, kind: &str, attributes: Value, real_arn: bool) ->
     }
 }
 
+/// The source of every attribute of a resource read from one AWS Config item: the item and
+/// its capture time (the configuration judged is as of then, not as of the collection).
+fn item_sources(r: &mut Resource, d: &Value) {
+    let Some(captured) = d
+        .get("configurationItemCaptureTime")
+        .and_then(Value::as_str)
+        .filter(|t| !t.is_empty())
+    else {
+        return;
+    };
+    let keys: Vec<String> = r
+        .attributes
+        .as_object()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    for key in keys {
+        r.provenance
+            .attribute_sources
+            .entry(key)
+            .or_insert_with(|| AttributeSource {
+                operation: "config:BatchGetResourceConfig".to_owned(),
+                field: None,
+                captured_at: Some(captured.to_owned()),
+                note: None,
+            });
+    }
+}
+
 /// The per-attribute sources a collector recorded (`Sources`: S3 buckets, read from AWS
 /// Config items and S3 calls). A document without them yields none.
 fn attribute_sources(raw: &RawResource) -> BTreeMap<String, AttributeSource> {
@@ -160,6 +246,7 @@ fn parser_of(kind: RawKind) -> &'static str {
         RawKind::ConfigRecorder | RawKind::ConfigItem => "aws-sdk-config",
         RawKind::IamAccount => "aws-sdk-iam",
         RawKind::RegionScope => "aws-sdk-sts",
+        RawKind::ConfigCoverage => "aws-sdk-config",
     }
 }
 
@@ -171,6 +258,7 @@ fn source_type_of(raw: &RawResource) -> String {
         RawKind::ConfigRecorder => "AWS::Config::ConfigurationRecorder".to_owned(),
         RawKind::IamAccount => "AWS::IAM::Account".to_owned(),
         RawKind::RegionScope => "region".to_owned(),
+        RawKind::ConfigCoverage => "AWS::Config::ConfigurationRecorder".to_owned(),
         RawKind::ConfigItem => raw
             .data
             .get("resourceType")
@@ -474,6 +562,14 @@ fn config_item_at(d: &Value, collected_at: &str) -> Option<(&'static str, Value)
         Value::String(s) => serde_json::from_str(s)
             .unwrap_or_else(|e| unknown(format!("AWS Config configuration is not JSON: {e}"))),
         _ => c,
+    };
+    // Only a recorded, current configuration is one to judge: an item of a deleted resource
+    // or of one the recorder discovered but does not record says nothing about now.
+    let c = match d.get("configurationItemStatus").and_then(Value::as_str) {
+        None | Some("OK" | "ResourceDiscovered") => c,
+        Some(status) => unknown(format!(
+            "the AWS Config {rtype} item's status is {status}, not a recorded current configuration"
+        )),
     };
     let what = format!("AWS Config {rtype} item");
     // Every attribute of an item whose configuration is unknown is unknown.

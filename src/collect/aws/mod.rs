@@ -8,7 +8,10 @@
 //! into canonical kinds is [`crate::normalize::aws`]. IAM is global: it is read once per
 //! account. Every account and region read also yields a [`raw::RawKind::RegionScope`]
 //! document, so that account- and region-scope kinds exist in every live snapshot (as
-//! unknowns where vouch does not call the service) and their rules never go silent.
+//! unknowns where vouch does not call the service) and their rules never go silent. The
+//! recorder state of every region is read first: it decides which AWS Config inventory types
+//! are read where ([`config::plan`]), and one [`raw::RawKind::ConfigCoverage`] document per
+//! account records those decisions (kept in [`AwsSnapshot::config_coverage`]).
 //!
 //! Invariant: a call that is denied, fails or times out never yields a value. Its attribute
 //! becomes the unknown marker and the call is listed in [`AwsSnapshot::failed_calls`];
@@ -95,7 +98,8 @@ pub struct AwsOptions {
     pub max_attempts: u32,
     /// First retry backoff (exponential, jittered, after that).
     pub initial_backoff: Duration,
-    /// AWS Config aggregator to query as well (best effort).
+    /// AWS Config aggregator asked first for S3 bucket items (best effort). It does not feed
+    /// the inventory: its items come from recorders this run did not judge.
     pub config_aggregator: Option<String>,
     /// How long to wait for IAM to finish building the credential report.
     pub credential_report_wait: Duration,
@@ -174,6 +178,12 @@ pub struct AwsSnapshot {
     /// `aws.guardduty.detector` has no place for them yet. `counts` is the unknown marker
     /// when `GetFindingsStatistics` did not answer.
     pub guardduty_findings: Vec<GuardDutyFindings>,
+    /// What the AWS Config inventory covered, per account, region and resource type: read
+    /// (and how many items), or not and why (no recorder, recorder stopped or failing, type
+    /// not recorded, recorder state unknown, a failed read, recorded in another region).
+    /// Sorted. Empty in snapshots written before vouch recorded it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub config_coverage: Vec<config::ConfigCoverage>,
     /// Normalized resources (source `aws`); one warning diagnostic per failed call.
     pub snapshot: Snapshot,
 }
@@ -381,6 +391,7 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
 
     let mut raws = Vec::new();
     let mut accounts = Vec::new();
+    let mut config_coverage: Vec<config::ConfigCoverage> = Vec::new();
     for target in targets {
         let sts = aws_sdk_sts::Client::new(&target);
         let account = match caller
@@ -407,31 +418,39 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
             collected_at: collected_at.clone(),
             progress: progress.clone(),
         };
+        // Every region's recorder state is read first: it decides which of the region's
+        // AWS Config items are current (the inventory reads only those types) and, for S3,
+        // whether bucket items can stand in for S3 calls. KMS, GuardDuty and IAM do not wait.
+        let recorders = futures::FutureExt::shared(Box::pin(futures::future::join_all(
+            regions.iter().map(|r| config::recorder(&ctx, r)),
+        )));
         let per_region = futures::future::join_all(regions.iter().map(|region| {
             let ctx = ctx.clone();
-            let aggregator = if *region == home {
-                options.config_aggregator.clone()
-            } else {
-                None
-            };
+            let recorders = recorders.clone();
             async move {
-                let (mut a, b, c) = tokio::join!(
+                let inventory = async {
+                    let plan = config::plan(&recorders.await);
+                    let decisions = plan
+                        .iter()
+                        .find(|(r, _)| r == region)
+                        .map(|(_, d)| d.as_slice())
+                        .unwrap_or_default();
+                    config::collect(&ctx, region, decisions).await
+                };
+                let (mut a, b, (c, coverage)) = tokio::join!(
                     kms::collect(&ctx, region),
                     guardduty::collect(&ctx, region),
-                    config::collect(&ctx, region, aggregator.as_deref()),
+                    inventory,
                 );
                 a.extend(b);
                 a.extend(c);
                 a.push(ctx.region_scope(region));
-                a
+                (a, coverage)
             }
         }));
-        // S3 waits for the recorder state of every region: it decides, per region, whether
-        // the buckets' AWS Config items can stand in for S3 calls.
         let storage = async {
-            let recorders =
-                futures::future::join_all(regions.iter().map(|r| config::recorder(&ctx, r))).await;
-            let recording: std::collections::BTreeMap<String, config::S3Recording> = recorders
+            let recorders = recorders.clone().await;
+            let recording: std::collections::BTreeMap<String, config::Recording> = recorders
                 .iter()
                 .filter_map(|raw| Some((raw.region.clone()?, config::s3_recording(&raw.data))))
                 .collect();
@@ -456,7 +475,26 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
         raws.extend(recorders);
         raws.extend(buckets);
         raws.push(identity);
-        raws.extend(regional.into_iter().flatten());
+        let mut account_coverage = Vec::new();
+        for (region_raws, coverage) in regional {
+            raws.extend(region_raws);
+            account_coverage.extend(coverage);
+        }
+        account_coverage.sort();
+        raws.push(ctx.raw(
+            raw::RawKind::ConfigCoverage,
+            format!(
+                "arn:aws:config::{}:inventory-coverage",
+                ctx.account_or_unknown()
+            ),
+            None,
+            vec![
+                ops::CONFIG_DESCRIBE_RECORDERS.label(),
+                ops::CONFIG_DESCRIBE_RECORDER_STATUS.label(),
+            ],
+            serde_json::json!({ "Coverage": account_coverage }),
+        ));
+        config_coverage.extend(account_coverage);
     }
     progress.finish_and_clear();
 
@@ -483,6 +521,8 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
     let failed_calls = caller.failed_calls();
     let fallback_calls = caller.fallback_calls();
     let complete = failed_calls.is_empty() && !caller.past_deadline();
+    config_coverage.sort();
+    config_coverage.dedup();
     let mut snapshot = Snapshot {
         resources: crate::normalize::aws::normalize(&raws),
         inputs: Vec::new(),
@@ -490,6 +530,7 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
             .iter()
             .map(diagnostic)
             .chain(fallback_calls.iter().map(fallback_diagnostic))
+            .chain(coverage_diagnostics(&config_coverage))
             .collect(),
     };
     if caller.past_deadline() {
@@ -519,8 +560,72 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
         failed_calls,
         fallback_calls,
         guardduty_findings,
+        config_coverage,
         snapshot,
     })
+}
+
+/// One warning per account and region whose AWS Config inventory was not read (wholly or in
+/// part) because its items would not be current: the kinds of those types are stand-ins
+/// with unknown facts there. Failed reads are already `aws-call-failed` warnings, and a type
+/// read in another region is no gap.
+fn coverage_diagnostics(coverage: &[config::ConfigCoverage]) -> Vec<Diagnostic> {
+    use config::CoverageStatus;
+    type Gap<'a> = (Option<&'a str>, &'a str, CoverageStatus);
+    let mut gaps: std::collections::BTreeMap<Gap<'_>, Vec<&config::ConfigCoverage>> =
+        std::collections::BTreeMap::new();
+    for c in coverage {
+        if matches!(
+            c.status,
+            CoverageStatus::NotRecorded | CoverageStatus::Stale | CoverageStatus::RecorderUnknown
+        ) {
+            gaps.entry((c.account.as_deref(), c.region.as_str(), c.status))
+                .or_default()
+                .push(c);
+        }
+    }
+    gaps.into_iter()
+        .map(|((account, region, status), records)| {
+            let what = match status {
+                CoverageStatus::Stale => "recorded, but its items may be stale",
+                CoverageStatus::RecorderUnknown => "its recorder state is unknown",
+                _ => "not recorded",
+            };
+            let mut reasons: Vec<&str> = records.iter().filter_map(|c| c.reason.as_deref()).collect();
+            reasons.sort_unstable();
+            reasons.dedup();
+            // One shared reason ("no configuration recorder") is worth repeating; per-type
+            // reasons are in the snapshot's config_coverage.
+            let why = match reasons.as_slice() {
+                [one] => format!(" ({one})"),
+                _ => String::new(),
+            };
+            let types: Vec<&str> = records.iter().map(|c| c.resource_type.as_str()).collect();
+            // Types recorded in another region (global ones) are no gap of this one.
+            let here = coverage
+                .iter()
+                .filter(|c| c.account.as_deref() == account && c.region == region)
+                .filter(|c| c.status != CoverageStatus::Elsewhere)
+                .count();
+            let listed = if types.len() == here {
+                format!("all {} resource types vouch reads from it", types.len())
+            } else {
+                format!("{} of the resource types vouch reads from it ({})", types.len(), types.join(", "))
+            };
+            Diagnostic {
+                level: DiagnosticLevel::Warning,
+                code: "aws-config-not-current".to_owned(),
+                file: None,
+                line: None,
+                column: None,
+                message: format!(
+                    "AWS Config inventory of {region}{}: {listed} {} {what}{why}; their checks there are unknown (config_coverage in the snapshot)",
+                    account.map(|a| format!(" in account {a}")).unwrap_or_default(),
+                    if types.len() == 1 { "is" } else { "are" },
+                ),
+            }
+        })
+        .collect()
 }
 
 fn diagnostic(call: &FailedCall) -> Diagnostic {

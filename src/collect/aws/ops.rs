@@ -62,7 +62,6 @@ ops! {
     CONFIG_DESCRIBE_DELIVERY_CHANNEL_STATUS = "config", "DescribeDeliveryChannelStatus", "config:DescribeDeliveryChannelStatus";
     CONFIG_LIST_DISCOVERED_RESOURCES = "config", "ListDiscoveredResources", "config:ListDiscoveredResources";
     CONFIG_BATCH_GET_RESOURCE_CONFIG = "config", "BatchGetResourceConfig", "config:BatchGetResourceConfig";
-    CONFIG_SELECT_AGGREGATE_RESOURCE_CONFIG = "config", "SelectAggregateResourceConfig", "config:SelectAggregateResourceConfig";
     CONFIG_BATCH_GET_AGGREGATE_RESOURCE_CONFIG = "config", "BatchGetAggregateResourceConfig", "config:BatchGetAggregateResourceConfig";
     IAM_GET_ACCOUNT_SUMMARY = "iam", "GetAccountSummary", "iam:GetAccountSummary";
     IAM_LIST_VIRTUAL_MFA_DEVICES = "iam", "ListVirtualMFADevices", "iam:ListVirtualMFADevices";

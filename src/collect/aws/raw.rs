@@ -24,6 +24,10 @@ pub enum RawKind {
     /// The IAM facts of one account (IAM is global): account summary, virtual MFA devices,
     /// credential report, password policy and the AWSSupportAccess attachments.
     IamAccount,
+    /// What the AWS Config inventory of one account covers: `{"Coverage": [ConfigCoverage]}`,
+    /// one record per collected region and type. Normalization hangs stand-ins on the types
+    /// it did not read, so their kinds say `unknown` instead of having nothing to judge.
+    ConfigCoverage,
     /// One account and region the run read. Carries no answer: normalization hangs the
     /// region-scope resources of services vouch does not call on it, so their rules say
     /// `unknown` instead of having nothing to judge.

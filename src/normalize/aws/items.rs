@@ -1,7 +1,10 @@
 //! AWS Config configuration items of the kinds IaC also feeds (Lambda, EKS, IAM users,
-//! load balancers, CloudFront, ElastiCache, EC2 instances and networking, queues and
-//! topics, DynamoDB, EFS, ECR, Secrets Manager, RDS snapshots), shaped like the Terraform
-//! adapter's output (`schemas/<kind>.schema.json`).
+//! load balancers, CloudFront, EC2 instances and networking, queues and
+//! topics, DynamoDB, EFS, ECR, Secrets Manager, RDS snapshots; the edge kinds in
+//! [`super::items_edge`], launch templates and configurations, patch compliance and snapshot
+//! Block Public Access in [`super::items_compute`]), shaped like the Terraform adapter's
+//! output (`schemas/<kind>.schema.json`). This module owns the type → kind table and the
+//! item-reading helpers the others share.
 //!
 //! Rules kept here, on top of the module's:
 //! - Field names are matched without regard to ASCII case: Config spells the same field
@@ -15,10 +18,33 @@
 
 use serde_json::{json, Map, Value};
 
+use super::{items_compute, items_edge};
 use crate::model::{unknown, unknown_reason};
 
 /// Config resource type → canonical kind, for the types mapped here.
 pub(super) const KINDS: &[(&str, &str)] = &[
+    ("AWS::ACM::Certificate", "aws.acm.certificate"),
+    ("AWS::ApiGateway::Stage", "aws.apigateway.stage"),
+    ("AWS::ApiGatewayV2::Stage", "aws.apigateway.stage"),
+    (
+        "AWS::AutoScaling::LaunchConfiguration",
+        "aws.autoscaling.launch_configuration",
+    ),
+    ("AWS::EC2::LaunchTemplate", "aws.ec2.launch_template"),
+    (
+        "AWS::EC2::SnapshotBlockPublicAccess",
+        "aws.ec2.snapshot_block_public_access",
+    ),
+    (
+        "AWS::ElasticLoadBalancing::LoadBalancer",
+        "aws.elb.load_balancer",
+    ),
+    (
+        "AWS::ElasticLoadBalancingV2::Listener",
+        "aws.elbv2.listener",
+    ),
+    ("AWS::SSM::PatchCompliance", "aws.ssm.patch_compliance"),
+    ("AWS::WAFv2::WebACL", "aws.wafv2.web_acl"),
     (
         "AWS::CloudFront::Distribution",
         "aws.cloudfront.distribution",
@@ -31,10 +57,6 @@ pub(super) const KINDS: &[(&str, &str)] = &[
     ("AWS::ECR::Repository", "aws.ecr.repository"),
     ("AWS::EFS::FileSystem", "aws.efs.file_system"),
     ("AWS::EKS::Cluster", "aws.eks.cluster"),
-    (
-        "AWS::ElastiCache::ReplicationGroup",
-        "aws.elasticache.replication_group",
-    ),
     (
         "AWS::ElasticLoadBalancingV2::LoadBalancer",
         "aws.elbv2.load_balancer",
@@ -49,14 +71,16 @@ pub(super) const KINDS: &[(&str, &str)] = &[
 
 /// One configuration item being read: `configuration` (already parsed, possibly the unknown
 /// marker) and `supplementaryConfiguration`.
-struct Item<'a> {
-    rtype: &'a str,
-    c: &'a Value,
-    supp: &'a Value,
+pub(super) struct Item<'a> {
+    pub(super) rtype: &'a str,
+    /// The whole item (`arn`, `resourceId`, ...).
+    pub(super) d: &'a Value,
+    pub(super) c: &'a Value,
+    pub(super) supp: &'a Value,
 }
 
 /// Case-insensitive lookup of `key` in an object.
-fn ci<'v>(v: &'v Value, key: &str) -> Option<&'v Value> {
+pub(super) fn ci<'v>(v: &'v Value, key: &str) -> Option<&'v Value> {
     let map = v.as_object()?;
     map.get(key).or_else(|| {
         map.iter()
@@ -66,13 +90,13 @@ fn ci<'v>(v: &'v Value, key: &str) -> Option<&'v Value> {
 }
 
 /// Case-insensitive lookup of a dotted path.
-fn at<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
+pub(super) fn at<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
     path.split('.').try_fold(v, |cur, k| ci(cur, k))
 }
 
 /// A JSON document that may arrive as a string (Config keeps policies as JSON text, IAM
 /// URL-encodes them).
-fn document(v: &Value, what: &str) -> Value {
+pub(super) fn document(v: &Value, what: &str) -> Value {
     match v {
         Value::String(s) if s.trim().is_empty() => Value::Null,
         Value::String(s) => serde_json::from_str(s)
@@ -84,7 +108,7 @@ fn document(v: &Value, what: &str) -> Value {
 }
 
 /// A boolean that Config may record as `true` or `"true"`.
-fn boolish(v: &Value) -> Option<bool> {
+pub(super) fn boolish(v: &Value) -> Option<bool> {
     match v {
         Value::Bool(b) => Some(*b),
         Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
@@ -94,11 +118,11 @@ fn boolish(v: &Value) -> Option<bool> {
 }
 
 /// An integer that Config may record as `7` or `"7"`.
-fn intish(v: &Value) -> Option<i64> {
+pub(super) fn intish(v: &Value) -> Option<i64> {
     v.as_i64().or_else(|| v.as_str()?.trim().parse().ok())
 }
 
-fn strings_at(v: &Value, key: &str) -> Vec<Value> {
+pub(super) fn strings_at(v: &Value, key: &str) -> Vec<Value> {
     v.as_array()
         .map(|a| {
             a.iter()
@@ -112,12 +136,12 @@ fn strings_at(v: &Value, key: &str) -> Vec<Value> {
 }
 
 impl Item<'_> {
-    fn unknown_config(&self) -> Option<Value> {
+    pub(super) fn unknown_config(&self) -> Option<Value> {
         unknown_reason(self.c).is_some().then(|| self.c.clone())
     }
 
     /// A field that may legitimately be absent (absent = null).
-    fn opt(&self, path: &str) -> Value {
+    pub(super) fn opt(&self, path: &str) -> Value {
         if let Some(u) = self.unknown_config() {
             return u;
         }
@@ -125,7 +149,7 @@ impl Item<'_> {
     }
 
     /// A field the service always returns: absent is unknown.
-    fn req(&self, path: &str) -> Value {
+    pub(super) fn req(&self, path: &str) -> Value {
         if let Some(u) = self.unknown_config() {
             return u;
         }
@@ -136,7 +160,7 @@ impl Item<'_> {
     }
 
     /// A boolean field the service always returns.
-    fn req_bool(&self, path: &str) -> Value {
+    pub(super) fn req_bool(&self, path: &str) -> Value {
         match self.req(path) {
             v if unknown_reason(&v).is_some() => v,
             v => boolish(&v).map_or_else(
@@ -147,19 +171,19 @@ impl Item<'_> {
     }
 
     /// A string field whose empty value means "none".
-    fn opt_nonempty(&self, path: &str) -> Value {
+    pub(super) fn opt_nonempty(&self, path: &str) -> Value {
         match self.opt(path) {
             Value::String(s) if s.is_empty() => Value::Null,
             v => v,
         }
     }
 
-    fn lacks(&self, what: &str) -> Value {
+    pub(super) fn lacks(&self, what: &str) -> Value {
         unknown(format!("the AWS Config {} item has no {what}", self.rtype))
     }
 
     /// A fact the item type does not record at all.
-    fn not_recorded(&self, what: &str) -> Value {
+    pub(super) fn not_recorded(&self, what: &str) -> Value {
         unknown(format!(
             "{what} is not part of the AWS Config {} item",
             self.rtype
@@ -167,7 +191,7 @@ impl Item<'_> {
     }
 
     /// A supplementary configuration entry (parsed when it is JSON text).
-    fn supp(&self, key: &str) -> Option<Value> {
+    pub(super) fn supp(&self, key: &str) -> Option<Value> {
         ci(self.supp, key).map(|v| match v {
             Value::String(s) => serde_json::from_str(s).unwrap_or_else(|_| v.clone()),
             other => other.clone(),
@@ -192,13 +216,22 @@ pub(super) fn map(
     } else {
         c
     };
-    let i = Item { rtype, c, supp };
+    let i = Item { rtype, d, c, supp };
     let attributes = match rtype {
+        "AWS::ACM::Certificate" => items_edge::acm_certificate(&i, tags, observed_at),
+        "AWS::ElasticLoadBalancingV2::Listener" => items_edge::elbv2_listener(&i),
+        "AWS::ElasticLoadBalancing::LoadBalancer" => items_edge::classic_load_balancer(&i, tags),
+        "AWS::ApiGateway::Stage" => items_edge::rest_stage(&i, tags),
+        "AWS::ApiGatewayV2::Stage" => items_edge::v2_stage(&i, tags),
+        "AWS::WAFv2::WebACL" => items_edge::web_acl(&i, tags),
+        "AWS::EC2::LaunchTemplate" => items_compute::launch_template(&i, tags),
+        "AWS::AutoScaling::LaunchConfiguration" => items_compute::launch_configuration(&i),
+        "AWS::SSM::PatchCompliance" => items_compute::patch_compliance(&i),
+        "AWS::EC2::SnapshotBlockPublicAccess" => items_compute::snapshot_block_public_access(&i),
         "AWS::Lambda::Function" => lambda(&i, tags),
         "AWS::EKS::Cluster" => eks(&i, tags),
         "AWS::IAM::User" => iam_user(&i),
         "AWS::ElasticLoadBalancingV2::LoadBalancer" => elbv2(&i, tags),
-        "AWS::ElastiCache::ReplicationGroup" => elasticache(&i, tags),
         "AWS::CloudFront::Distribution" => cloudfront(&i, tags),
         "AWS::EC2::Instance" => ec2_instance(&i, tags),
         "AWS::EC2::VPC" => json!({
@@ -433,30 +466,6 @@ fn elbv2(i: &Item<'_>, tags: Value) -> Value {
         "desync_mitigation_mode": desync,
         "access_logging": logging,
         "web_acl": i.not_recorded("web_acl (wafv2:GetWebACLForResource)"),
-        "tags": tags,
-    })
-}
-
-fn elasticache(i: &Item<'_>, tags: Value) -> Value {
-    let groups = match i.unknown_config() {
-        Some(u) => u,
-        None => match at(i.c, "userGroupIds") {
-            Some(v @ Value::Array(_)) => Value::Array(strings_at(v, "UserGroupId")),
-            // DescribeReplicationGroups returns the list (empty when none); an item without
-            // it cannot say.
-            _ => i.lacks("configuration.userGroupIds"),
-        },
-    };
-    json!({
-        "replication_group_id": i.opt("replicationGroupId"),
-        "engine": i.req("engine"),
-        "engine_version": i.opt("engineVersion"),
-        "at_rest_encryption_enabled": i.req_bool("atRestEncryptionEnabled"),
-        "kms_key_id": i.opt_nonempty("kmsKeyId"),
-        "transit_encryption_enabled": i.req_bool("transitEncryptionEnabled"),
-        "transit_encryption_mode": i.opt("transitEncryptionMode"),
-        "auth_token_enabled": i.req_bool("authTokenEnabled"),
-        "user_group_ids": groups,
         "tags": tags,
     })
 }

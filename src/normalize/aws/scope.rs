@@ -1,4 +1,7 @@
-//! Account- and region-scope resources of services vouch does not call yet, built from the
+//! Account- and region-scope resources of services vouch does not call yet, and one
+//! stand-in per region for the kinds with rules whose resources vouch cannot enumerate
+//! (CloudWatch log groups, ElastiCache replication groups, EBS snapshots, EBS encryption by
+//! default, API Gateway routes, GuardDuty findings where a detector exists), built from the
 //! [`RawKind::RegionScope`] documents (one per account and region read).
 //!
 //! Why they exist: a live audit with no resource of a kind gives its rules no outcome, and a
@@ -43,7 +46,7 @@ pub(super) fn stand_ins(raws: &[RawResource], existing: &[Resource]) -> Vec<Reso
         }
         let p = partition(&region);
         let account = raw.account.as_deref().unwrap_or("unknown");
-        let regional: [(&str, String, &str, Value); 3] = [
+        let regional: [(&str, String, &str, Value); 10] = [
             (
                 "aws.securityhub.hub",
                 format!("arn:{p}:securityhub:{region}:{account}:hub/default"),
@@ -76,9 +79,93 @@ pub(super) fn stand_ins(raws: &[RawResource], existing: &[Resource]) -> Vec<Reso
                     "scheduled_job_count": not_called("macie2:ListClassificationJobs"),
                 }),
             ),
+            // Kinds with rules whose resources AWS Config does not record: one stand-in per
+            // region for all of them, since vouch cannot enumerate them.
+            (
+                "aws.cloudwatch.log_group",
+                format!("arn:{p}:logs:{region}:{account}:log-group:*"),
+                "AWS::Logs::LogGroup",
+                super::coverage::unknown_attributes(
+                    "aws.cloudwatch.log_group",
+                    "not collected: vouch does not call logs:DescribeLogGroups (AWS Config does not record log groups)",
+                ),
+            ),
+            (
+                "aws.elasticache.replication_group",
+                format!("arn:{p}:elasticache:{region}:{account}:replicationgroup:*"),
+                "AWS::ElastiCache::ReplicationGroup",
+                super::coverage::unknown_attributes(
+                    "aws.elasticache.replication_group",
+                    "not collected: vouch does not call elasticache:DescribeReplicationGroups (AWS Config does not record ElastiCache)",
+                ),
+            ),
+            (
+                "aws.ec2.snapshot",
+                format!("arn:{p}:ec2:{region}:{account}:snapshot/*"),
+                "AWS::EC2::Snapshot",
+                super::coverage::unknown_attributes(
+                    "aws.ec2.snapshot",
+                    "not collected: vouch does not call ec2:DescribeSnapshots or ec2:DescribeSnapshotAttribute (AWS Config does not record EBS snapshots)",
+                ),
+            ),
+            (
+                "aws.ec2.ebs_encryption_by_default",
+                format!("arn:{p}:ec2:{region}:{account}:ebs-encryption-by-default"),
+                "EBS encryption by default",
+                json!({
+                    "encryption_by_default": not_called("ec2:GetEbsEncryptionByDefault"),
+                    "default_kms_key_id": not_called("ec2:GetEbsDefaultKmsKeyId"),
+                }),
+            ),
+            (
+                "aws.apigateway.route",
+                format!("arn:{p}:apigateway:{region}::/restapis/*/resources/*/methods/*"),
+                "AWS::ApiGateway::Method",
+                super::coverage::unknown_attributes(
+                    "aws.apigateway.route",
+                    "not collected: vouch does not call apigateway:GET /restapis/{id}/resources (AWS Config's AWS::ApiGateway::Method items carry no resource path)",
+                ),
+            ),
+            (
+                "aws.apigateway.route",
+                format!("arn:{p}:apigateway:{region}::/apis/*/routes/*"),
+                "AWS::ApiGatewayV2::Route",
+                super::coverage::unknown_attributes(
+                    "aws.apigateway.route",
+                    "not collected: vouch does not call apigateway:GET /apis/{id}/routes (AWS Config does not record HTTP and WebSocket API routes)",
+                ),
+            ),
+            (
+                "aws.guardduty.finding",
+                format!("arn:{p}:guardduty:{region}:{account}:detector/*/finding/*"),
+                "GuardDuty findings",
+                super::coverage::unknown_attributes(
+                    "aws.guardduty.finding",
+                    "not collected: vouch does not call guardduty:ListFindings or guardduty:GetFindings (the snapshot's guardduty_findings has their counts by severity)",
+                ),
+            ),
         ];
+        // Findings exist only where a detector does: none (a fact) means none to judge.
+        let no_detector = raws.iter().any(|d| {
+            d.kind == RawKind::GuardDutyDetector
+                && d.account == raw.account
+                && d.region == raw.region
+                && d.data.get("Exists") == Some(&Value::Bool(false))
+        });
         for (kind, address, source_type, attributes) in regional {
-            if has(&out, kind, &raw.account, &raw.region) {
+            if kind == "aws.guardduty.finding" && no_detector {
+                continue;
+            }
+            if existing
+                .iter()
+                .chain(out.iter())
+                .any(|r| r.kind == kind && r.address == address)
+            {
+                continue;
+            }
+            // A collector of the kind replaces its stand-ins (the route stand-ins share a
+            // kind, so two of them may stand in one region).
+            if kind != "aws.apigateway.route" && has(&out, kind, &raw.account, &raw.region) {
                 continue;
             }
             out.push(stand_in(raw, kind, address, source_type, attributes, false));

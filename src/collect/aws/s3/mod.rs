@@ -32,7 +32,7 @@ use serde_json::{json, Map, Value};
 
 use super::call::Answer;
 use super::client;
-use super::config::{S3Recording, BATCH, S3_BUCKET_TYPE};
+use super::config::{Recording, BATCH, S3_BUCKET_TYPE};
 use super::ops::{self, Op};
 use super::raw::{RawKind, RawResource};
 use super::Ctx;
@@ -63,19 +63,21 @@ enum Plan {
     Api(String),
 }
 
-fn plan(source: S3Source, region: &str, recording: Option<&S3Recording>) -> Plan {
+fn plan(source: S3Source, region: &str, recording: Option<&Recording>) -> Plan {
     let unhealthy = match recording {
         None => Some(format!(
             "the AWS Config recorder of {region} was not read ({region} is not a collected region)"
         )),
-        Some(S3Recording::Recording { daily: false, .. }) => None,
-        Some(S3Recording::Recording {
+        Some(Recording::Recording { daily: false, .. }) => None,
+        Some(Recording::Recording {
             daily: true,
             recorder,
         }) => Some(format!(
             "AWS Config recorder {recorder} in {region} records S3 buckets once a day, so its items may be a day old"
         )),
-        Some(S3Recording::NotRecording(why)) => Some(format!("AWS Config in {region}: {why}")),
+        Some(Recording::NotRecording { reason, .. }) => {
+            Some(format!("AWS Config in {region}: {reason}"))
+        }
     };
     match (source, unhealthy) {
         (S3Source::Api, _) => Plan::Api("--s3-source api".to_owned()),
@@ -107,7 +109,7 @@ pub async fn collect(
     ctx: &Ctx,
     home: &str,
     regions: &[String],
-    recording: &BTreeMap<String, S3Recording>,
+    recording: &BTreeMap<String, Recording>,
     source: S3Source,
     aggregator: Option<&str>,
 ) -> Vec<RawResource> {
@@ -928,15 +930,18 @@ mod tests {
 
     #[test]
     fn plans_follow_the_recorder_and_the_flag() {
-        let on = S3Recording::Recording {
+        let on = Recording::Recording {
             recorder: "default".into(),
             daily: false,
         };
-        let daily = S3Recording::Recording {
+        let daily = Recording::Recording {
             recorder: "default".into(),
             daily: true,
         };
-        let off = S3Recording::NotRecording("no configuration recorder".into());
+        let off = Recording::NotRecording {
+            status: crate::collect::aws::config::CoverageStatus::NotRecorded,
+            reason: "no configuration recorder".into(),
+        };
         assert_eq!(
             plan(S3Source::Auto, "eu-west-1", Some(&on)),
             Plan::Config { note: None }
