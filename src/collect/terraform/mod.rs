@@ -13,6 +13,7 @@
 mod discover;
 mod eval;
 mod functions;
+mod hcl;
 mod module;
 mod parse;
 #[cfg(test)]

@@ -12,10 +12,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use hcl_edit::expr::Expression;
 use serde_json::{Map, Value};
 
 use super::discover::{display_join, list_dir, SourceFile};
+use super::hcl::ast::{Expr, ObjectKey, Part};
 use super::parse::{self, Attr, Block, Body, Lines};
 use super::value::{self, is_unknown, unk};
 use super::{Mode, Options, TfInstance};
@@ -64,8 +64,8 @@ pub struct Named<T> {
 /// A `variable` block: its default and type constraint.
 #[derive(Debug)]
 pub struct VarDef {
-    pub default: Option<Expression>,
-    pub ty: Option<Expression>,
+    pub default: Option<Expr>,
+    pub ty: Option<Expr>,
 }
 
 /// The parsed configuration of one module directory.
@@ -74,8 +74,8 @@ pub struct ModuleDef {
     pub dir: PathBuf,
     pub display: String,
     pub variables: BTreeMap<String, Named<VarDef>>,
-    pub locals: BTreeMap<String, Named<Expression>>,
-    pub outputs: BTreeMap<String, Named<Expression>>,
+    pub locals: BTreeMap<String, Named<Expr>>,
+    pub outputs: BTreeMap<String, Named<Expr>>,
     /// Keyed `type.name` (managed) or `data.type.name`.
     pub resources: BTreeMap<String, ResDef>,
     pub calls: BTreeMap<String, Named<Block>>,
@@ -87,11 +87,14 @@ pub struct ModuleDef {
 pub fn literal_source(body: &Body) -> Option<String> {
     let attr = body.attr("source")?;
     match &attr.expr {
-        Expression::String(s) => Some(s.value().clone()),
-        Expression::StringTemplate(t) => {
+        Expr::String(s) => Some(s.to_string()),
+        Expr::Template(parts) => {
             let mut out = String::new();
-            for el in t.iter() {
-                out.push_str(el.as_literal()?.value());
+            for part in parts.iter() {
+                match part {
+                    Part::Literal(s) => out.push_str(s),
+                    _ => return None,
+                }
             }
             Some(out)
         }
@@ -537,15 +540,15 @@ impl<'l> Scope<'l> {
     /// Applies the parts of a type constraint that change values: `optional(T, default)`
     /// attributes of `object(...)` types are filled in (with the default or null), through
     /// `map`/`list`/`set` element types. Other conversions are left to the consumer.
-    fn convert(&self, v: Value, ty: &Expression, depth: u32) -> Value {
-        let Expression::FuncCall(f) = ty else {
+    fn convert(&self, v: Value, ty: &Expr, depth: u32) -> Value {
+        let Expr::Call(f) = ty else {
             return v;
         };
         if depth > 32 || first_unknown(&v).is_some() && is_unknown(&v) {
             return v;
         }
-        let arg0 = f.args.iter().next();
-        match (f.name.name.as_str(), v, arg0) {
+        let arg0 = f.args.first();
+        match (&*f.name, v, arg0) {
             ("optional", v, Some(inner)) => self.convert(v, inner, depth + 1),
             ("map", Value::Object(m), Some(inner)) => Value::Object(
                 m.into_iter()
@@ -558,27 +561,26 @@ impl<'l> Scope<'l> {
                     .map(|x| self.convert(x, inner, depth + 1))
                     .collect(),
             ),
-            ("object", Value::Object(mut m), Some(Expression::Object(attrs))) => {
+            ("object", Value::Object(mut m), Some(Expr::Object(attrs))) => {
                 for (k, aty) in attrs.iter() {
                     let key = match k {
-                        hcl_edit::expr::ObjectKey::Ident(id) => id.as_str().to_owned(),
-                        hcl_edit::expr::ObjectKey::Expression(e) => match e {
-                            Expression::String(s) => s.value().clone(),
-                            Expression::Variable(id) => id.as_str().to_owned(),
+                        ObjectKey::Name(name) => name.to_string(),
+                        ObjectKey::Expr(e) => match e {
+                            Expr::String(s) => s.to_string(),
+                            Expr::Var(name) => name.to_string(),
                             _ => continue,
                         },
                     };
-                    let aty = aty.expr();
                     match m.remove(&key) {
                         Some(x) if !x.is_null() => {
                             m.insert(key, self.convert(x, aty, depth + 1));
                         }
                         present => {
                             let default = match aty {
-                                Expression::FuncCall(of) if of.name.name.as_str() == "optional" => {
-                                    of.args.iter().nth(1).map(|d| {
+                                Expr::Call(of) if &*of.name == "optional" => {
+                                    of.args.get(1).map(|d| {
                                         let dv = self.eval(d, &Env::new());
-                                        match of.args.iter().next() {
+                                        match of.args.first() {
                                             Some(t) => self.convert(dv, t, depth + 1),
                                             None => dv,
                                         }
@@ -903,7 +905,7 @@ impl<'l> Scope<'l> {
             .body
             .attr("iterator")
             .and_then(|a| match &a.expr {
-                Expression::Variable(v) => Some(v.as_str().to_owned()),
+                Expr::Var(v) => Some(v.to_string()),
                 _ => None,
             })
             .unwrap_or_else(|| label.clone());
