@@ -182,11 +182,11 @@ impl Scope<'_> {
                         return Err(unk(r));
                     }
                     for (k, v) in iterate(coll)? {
-                        let mut env2 = env.clone();
-                        if let Some(kv) = &fp.key_var {
-                            env2.insert(kv.to_string(), k);
+                        let env2 = match &fp.key_var {
+                            Some(kv) => env.with(&**kv, k),
+                            None => env.clone(),
                         }
-                        env2.insert(fp.value_var.to_string(), v);
+                        .with(&*fp.value_var, v);
                         self.render_template(&fp.body, &env2, out)?;
                     }
                 }
@@ -207,11 +207,11 @@ impl Scope<'_> {
         let mut list = Vec::new();
         let mut obj: Map<String, Value> = Map::new();
         for (k, v) in items {
-            let mut env2 = env.clone();
-            if let Some(kv) = &f.key_var {
-                env2.insert(kv.to_string(), k);
+            let env2 = match &f.key_var {
+                Some(kv) => env.with(&**kv, k),
+                None => env.clone(),
             }
-            env2.insert(f.value_var.to_string(), v);
+            .with(&*f.value_var, v);
             if let Some(cond) = &f.cond {
                 let c = self.eval(cond, &env2);
                 if let Some(r) = first_unknown(&c) {
@@ -259,7 +259,7 @@ impl Scope<'_> {
     /// Resolves a reference rooted at a bare name, applying the traversal operators.
     fn resolve_root(&self, name: &str, ops: &Ops, env: &Env) -> Value {
         if let Some(v) = env.get(name) {
-            return self.apply_ops(v.clone(), ops, env);
+            return self.apply_ops_ref(v, ops, env);
         }
         let attr = |i: usize| match ops.get(i) {
             Some(Op::Attr(a)) => Some(a.to_string()),
@@ -267,8 +267,10 @@ impl Scope<'_> {
         };
         match name {
             "var" => match attr(0) {
-                Some(n) => match self.vars.borrow().get(&n).cloned() {
-                    Some(v) => self.apply_ops(v, &ops[1..], env),
+                // Variables are set once, when the scope is created: no mutable borrow can
+                // happen while this one is held.
+                Some(n) => match self.vars.borrow().get(&n) {
+                    Some(v) => self.apply_ops_ref(v, &ops[1..], env),
                     None => error(format!("variable {n} is not declared")),
                 },
                 None => error("var must be followed by a variable name"),
@@ -276,7 +278,7 @@ impl Scope<'_> {
             "local" => match attr(0) {
                 Some(n) => {
                     let v = self.local(&n);
-                    self.apply_ops(v, &ops[1..], env)
+                    self.apply_ops_ref(&v, &ops[1..], env)
                 }
                 None => error("local must be followed by a name"),
             },
@@ -413,7 +415,7 @@ impl Scope<'_> {
             }
             Some(Op::Attr(a)) => match inst.values.get(&**a) {
                 Some(v) => {
-                    let r = self.apply_ops(v.clone(), &ops[1..], env);
+                    let r = self.apply_ops_ref(v, &ops[1..], env);
                     // A computed attribute inside a configured nested block
                     // (`vpc_config[0].cluster_security_group_id`) is set after apply too.
                     if first_unknown(&r).is_some_and(|m| m.contains("has no attribute")) {
@@ -461,7 +463,7 @@ impl Scope<'_> {
         let child_ops = |child: &Scope<'_>, ops: &Ops| match ops.first() {
             Some(Op::Attr(out)) => {
                 let v = child.output(out);
-                self.apply_ops(v, &ops[1..], env)
+                self.apply_ops_ref(&v, &ops[1..], env)
             }
             None => child.all_outputs(),
             Some(_) => self.apply_ops(child.all_outputs(), ops, env),
@@ -520,6 +522,36 @@ impl Scope<'_> {
         }
     }
 
+    /// [`Self::apply_ops`] on a borrowed value: attribute and index steps follow references,
+    /// and only the value finally reached is cloned (memoized locals, variables and resource
+    /// values are large; a reference usually wants a small part of them). A splat needs owned
+    /// values and continues with [`Self::apply_ops`].
+    pub fn apply_ops_ref(&self, v: &Value, ops: &Ops, env: &Env) -> Value {
+        let mut cur = v;
+        for (i, op) in ops.iter().enumerate() {
+            if is_unknown(cur) {
+                return cur.clone();
+            }
+            let step = match op {
+                Op::Attr(a) => get_attr_ref(cur, a),
+                Op::Index(ix) => {
+                    let k = self.eval(ix, env);
+                    index_ref(cur, &k)
+                }
+                Op::LegacyIndex(n) => index_ref(cur, &Value::from(*n)),
+                Op::FullSplat | Op::AttrSplat => {
+                    return self.apply_ops(cur.clone(), &ops[i..], env)
+                }
+            };
+            match step {
+                Ok(next) => cur = next,
+                // Always an unknown: the owned walk would stop at it too.
+                Err(u) => return u,
+            }
+        }
+        cur.clone()
+    }
+
     /// Applies traversal operators (attribute, index, splats) to a value.
     pub fn apply_ops(&self, mut v: Value, ops: &Ops, env: &Env) -> Value {
         for (i, op) in ops.iter().enumerate() {
@@ -562,13 +594,54 @@ impl Scope<'_> {
 
 fn get_attr(v: Value, name: &str) -> Value {
     match v {
-        Value::Object(mut m) => m
-            .remove(name)
-            .unwrap_or_else(|| error(format!("object has no attribute {name:?}"))),
-        Value::String(s) if is_placeholder(&s) => value::after_apply(&s),
-        Value::Null => error(format!("attribute {name:?} of null")),
-        other => error(format!("a {} has no attributes", value::type_name(&other))),
+        Value::Object(mut m) => m.remove(name).unwrap_or_else(|| no_attribute(name)),
+        other => get_attr_ref(&other, name).map_or_else(|u| u, Value::clone),
     }
+}
+
+fn no_attribute(name: &str) -> Value {
+    error(format!("object has no attribute {name:?}"))
+}
+
+/// `v.name` by reference; `Err` holds the unknown that results instead.
+fn get_attr_ref<'v>(v: &'v Value, name: &str) -> Result<&'v Value, Value> {
+    match v {
+        Value::Object(m) => m.get(name).ok_or_else(|| no_attribute(name)),
+        Value::String(s) if is_placeholder(s) => Err(value::after_apply(s)),
+        Value::Null => Err(error(format!("attribute {name:?} of null"))),
+        other => Err(error(format!(
+            "a {} has no attributes",
+            value::type_name(other)
+        ))),
+    }
+}
+
+/// `v[k]` by reference; `Err` holds the unknown that results instead.
+fn index_ref<'v>(v: &'v Value, k: &Value) -> Result<&'v Value, Value> {
+    if let Some(r) = first_unknown(k) {
+        return Err(unk(r));
+    }
+    match v {
+        Value::Array(items) => value::as_i64(k)
+            .and_then(|i| usize::try_from(i).ok())
+            .and_then(|i| items.get(i))
+            .ok_or_else(|| out_of_range(k, items.len())),
+        Value::Object(m) => match value::to_str(k) {
+            Some(s) => m.get(&s).ok_or_else(|| key_not_found(&s)),
+            None => Err(error("map key must be a string")),
+        },
+        Value::String(s) if is_placeholder(s) => Err(value::after_apply(s)),
+        Value::Null => Err(error("index of null")),
+        other => Err(error(format!("cannot index a {}", value::type_name(other)))),
+    }
+}
+
+fn out_of_range(k: &Value, len: usize) -> Value {
+    error(format!("index {k} out of range for a list of {len}"))
+}
+
+fn key_not_found(key: &str) -> Value {
+    error(format!("key {key:?} not found"))
 }
 
 /// `v[k]` on a list (numeric index) or a map (string key).
@@ -577,30 +650,15 @@ pub fn index(v: Value, k: &Value) -> Value {
         return unk(r);
     }
     match v {
-        Value::Array(mut items) => match value::as_i64(k) {
-            Some(i) if i >= 0 && (i as u64) < items.len() as u64 =>
-            {
-                #[expect(
-                    clippy::cast_possible_truncation,
-                    clippy::cast_sign_loss,
-                    reason = "bounds checked"
-                )]
-                items.swap_remove(i as usize)
-            }
-            _ => error(format!(
-                "index {k} out of range for a list of {}",
-                items.len()
-            )),
+        Value::Array(mut items) => match value::as_i64(k).and_then(|i| usize::try_from(i).ok()) {
+            Some(i) if i < items.len() => items.swap_remove(i),
+            _ => out_of_range(k, items.len()),
         },
         Value::Object(mut m) => match value::to_str(k) {
-            Some(s) => m
-                .remove(&s)
-                .unwrap_or_else(|| error(format!("key {s:?} not found"))),
+            Some(s) => m.remove(&s).unwrap_or_else(|| key_not_found(&s)),
             None => error("map key must be a string"),
         },
-        Value::String(s) if is_placeholder(&s) => value::after_apply(&s),
-        Value::Null => error("index of null"),
-        other => error(format!("cannot index a {}", value::type_name(&other))),
+        other => index_ref(&other, k).map_or_else(|u| u, Value::clone),
     }
 }
 

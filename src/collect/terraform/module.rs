@@ -27,7 +27,53 @@ pub const MAX_MODULE_DEPTH: usize = 32;
 pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 
 /// Variables bound while evaluating (`count`, `each`, `for` variables, dynamic iterators).
-pub type Env = BTreeMap<String, Value>;
+///
+/// A persistent list: binding a name makes a new environment that shares the enclosing one,
+/// so a `for` over many items never copies the bindings around it. The newest binding of a
+/// name shadows older ones.
+#[derive(Clone, Default)]
+pub struct Env(Option<Rc<Binding>>);
+
+struct Binding {
+    name: String,
+    value: Value,
+    next: Env,
+}
+
+impl Env {
+    /// No bindings.
+    pub fn new() -> Self {
+        Self(None)
+    }
+
+    /// The value bound to `name`, if any.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        let mut cur = self.0.as_deref();
+        while let Some(b) = cur {
+            if b.name == name {
+                return Some(&b.value);
+            }
+            cur = b.next.0.as_deref();
+        }
+        None
+    }
+
+    /// This environment with `name` bound to `value`.
+    pub fn with(&self, name: impl Into<String>, value: Value) -> Self {
+        Self(Some(Rc::new(Binding {
+            name: name.into(),
+            value,
+            next: self.clone(),
+        })))
+    }
+}
+
+impl FromIterator<(String, Value)> for Env {
+    fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Self {
+        iter.into_iter()
+            .fold(Env::new(), |env, (name, value)| env.with(name, value))
+    }
+}
 
 /// Arguments of a resource body that are meta-arguments, not values.
 const RESOURCE_META_ATTRS: &[&str] = &["count", "for_each", "provider", "depends_on"];
@@ -155,51 +201,89 @@ pub struct RootCtx {
     pub manifest: BTreeMap<String, (PathBuf, String)>,
 }
 
+/// Reads a file's bytes, refusing files over [`MAX_FILE_BYTES`].
+fn read_bytes(path: &Path, display: &str) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read {display}: {e}"))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "{display} is {} bytes, larger than the {MAX_FILE_BYTES}-byte limit",
+            meta.len()
+        ));
+    }
+    std::fs::read(path).map_err(|e| format!("cannot read {display}: {e}"))
+}
+
+/// The bytes as configuration text: not binary, valid UTF-8.
+fn text_of(bytes: Vec<u8>, display: &str) -> Result<String, String> {
+    if bytes.contains(&0) {
+        return Err(format!("{display} is a binary file"));
+    }
+    String::from_utf8(bytes).map_err(|_| format!("{display} is not UTF-8 text"))
+}
+
 /// Reads a file as UTF-8 text: the input record (when the bytes could be read) and the text
 /// or why there is none.
 fn read_text(path: &Path, display: &str) -> (Option<Input>, Result<String, String>) {
-    let meta = match std::fs::metadata(path) {
-        Ok(meta) => meta,
-        Err(e) => return (None, Err(format!("cannot read {display}: {e}"))),
-    };
-    if meta.len() > MAX_FILE_BYTES {
-        let too_big = format!(
-            "{display} is {} bytes, larger than the {MAX_FILE_BYTES}-byte limit",
-            meta.len()
-        );
-        return (None, Err(too_big));
+    match read_bytes(path, display) {
+        Ok(bytes) => (
+            Some(Input::from_bytes(display.to_owned(), &bytes)),
+            text_of(bytes, display),
+        ),
+        Err(e) => (None, Err(e)),
     }
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) => return (None, Err(format!("cannot read {display}: {e}"))),
-    };
-    let input = Some(Input::from_bytes(display.to_owned(), &bytes));
-    if bytes.contains(&0) {
-        return (input, Err(format!("{display} is a binary file")));
-    }
-    let text = String::from_utf8(bytes).map_err(|_| format!("{display} is not UTF-8 text"));
-    (input, text)
 }
 
-/// One Terraform file read and parsed, before any module uses it.
+/// Parses a file's text with the syntax its name says.
+fn parse_source(display: &str, text: &str) -> Result<Body, Diagnostic> {
+    if display.ends_with(".json") {
+        parse::parse_json(display, text)
+    } else {
+        parse::parse_hcl(display, text)
+    }
+}
+
+/// Canonical directories of the local module calls (`source = "./x"`) in `body`, a file of
+/// the module in `dir`: the calls [`Loader::module_def`] records in
+/// [`ModuleDef::local_targets`].
+pub fn local_targets(body: &Body, dir: &Path) -> Vec<PathBuf> {
+    body.blocks
+        .iter()
+        .filter(|b| b.kind == "module" && !b.labels.is_empty())
+        .filter_map(|b| literal_source(&b.body))
+        .filter(|src| is_local_source(src))
+        .filter_map(|src| std::fs::canonicalize(dir.join(src)).ok())
+        .collect()
+}
+
+/// The local module calls of one configuration file, found without keeping its syntax tree;
+/// empty when the file cannot be read or parsed (it then calls nothing when loaded either).
+pub fn file_local_targets(file: &SourceFile, dir: &Path) -> Vec<PathBuf> {
+    let Ok(text) = read_bytes(&file.path, &file.display).and_then(|b| text_of(b, &file.display))
+    else {
+        return Vec::new();
+    };
+    // A call is a `module` block: a file that never says "module" has none to parse for.
+    if !text.contains("module") {
+        return Vec::new();
+    }
+    parse_source(&file.display, &text)
+        .map(|body| local_targets(&body, dir))
+        .unwrap_or_default()
+}
+
+/// One Terraform file read and parsed.
 pub struct ParsedFile {
     input: Option<Input>,
     body: Result<Body, Diagnostic>,
 }
 
 impl ParsedFile {
-    /// Reads and parses `file`; pure, so files can be parsed in parallel.
+    /// Reads and parses `file`.
     pub fn read(file: &SourceFile) -> Self {
         let (input, text) = read_text(&file.path, &file.display);
         let body = text
             .map_err(|msg| parse::parse_error(&file.display, 1, 1, msg))
-            .and_then(|text| {
-                if file.display.ends_with(".json") {
-                    parse::parse_json(&file.display, &text)
-                } else {
-                    parse::parse_hcl(&file.display, &text)
-                }
-            });
+            .and_then(|text| parse_source(&file.display, &text));
         Self { input, body }
     }
 }
@@ -210,12 +294,18 @@ pub struct Loader {
     /// Canonical scanned paths: `file()` never reads outside them.
     pub allowed_roots: Vec<PathBuf>,
     pub found: BTreeMap<PathBuf, Vec<SourceFile>>,
+    /// Modules loaded and not yet evicted (see [`Loader::evict`]).
     defs: RefCell<BTreeMap<PathBuf, Rc<ModuleDef>>>,
-    /// Files parsed ahead of time (in parallel), taken by the first module that reads them.
-    parsed: RefCell<BTreeMap<PathBuf, ParsedFile>>,
+    /// Every module directory loaded so far, evicted or not.
+    loaded: RefCell<BTreeSet<PathBuf>>,
     pub diagnostics: RefCell<Vec<Diagnostic>>,
     pub inputs: RefCell<Vec<Input>>,
     pub instances: RefCell<Vec<TfInstance>>,
+    /// `(file, address)` of every instance recorded. A module called under the same name by
+    /// several roots yields the same instance once per root; the load keeps only the first
+    /// (a file belongs to one group, so this is the load's final de-duplication, done before
+    /// the copy is made).
+    emitted: RefCell<BTreeSet<(String, String)>>,
     /// Current evaluation nesting (expressions, references, modules).
     pub depth: Cell<u32>,
     pub cwd: String,
@@ -226,7 +316,6 @@ impl Loader {
         options: Options,
         allowed_roots: Vec<PathBuf>,
         found: BTreeMap<PathBuf, Vec<SourceFile>>,
-        parsed: BTreeMap<PathBuf, ParsedFile>,
     ) -> Self {
         let cwd = std::env::current_dir()
             .map(|p| super::discover::display_path(&p))
@@ -236,10 +325,11 @@ impl Loader {
             allowed_roots,
             found,
             defs: RefCell::new(BTreeMap::new()),
-            parsed: RefCell::new(parsed),
+            loaded: RefCell::new(BTreeSet::new()),
             diagnostics: RefCell::new(Vec::new()),
             inputs: RefCell::new(Vec::new()),
             instances: RefCell::new(Vec::new()),
+            emitted: RefCell::new(BTreeSet::new()),
             depth: Cell::new(0),
             cwd,
         }
@@ -291,8 +381,7 @@ impl Loader {
             ..ModuleDef::default()
         };
         for file in &files {
-            let parsed = self.parsed.borrow_mut().remove(&file.path);
-            let ParsedFile { input, body } = parsed.unwrap_or_else(|| ParsedFile::read(file));
+            let ParsedFile { input, body } = ParsedFile::read(file);
             self.inputs.borrow_mut().extend(input);
             match body {
                 Ok(body) => self.add_file(&mut def, body, &file.display),
@@ -303,7 +392,20 @@ impl Loader {
         self.defs
             .borrow_mut()
             .insert(dir.to_path_buf(), Rc::clone(&def));
+        self.loaded.borrow_mut().insert(dir.to_path_buf());
         def
+    }
+
+    /// True when the module in `dir` was loaded at some point (it may be evicted since).
+    pub fn was_loaded(&self, dir: &Path) -> bool {
+        self.loaded.borrow().contains(dir)
+    }
+
+    /// Forgets the module in `dir` so that its syntax tree is freed once no scope uses it.
+    /// Loading it again later re-reads it; its inputs and diagnostics are then recorded twice,
+    /// which the caller's de-duplication absorbs.
+    pub fn evict(&self, dir: &Path) {
+        self.defs.borrow_mut().remove(dir);
     }
 
     fn add_file(&self, def: &mut ModuleDef, body: Body, file: &str) {
@@ -384,6 +486,8 @@ impl Loader {
                     if let Some(src) = literal_source(&block.body) {
                         if is_local_source(&src) {
                             if let Ok(c) = std::fs::canonicalize(def.dir.join(&src)) {
+                                // Keep in step with `local_targets`, which the loader uses to
+                                // find roots before any module is loaded.
                                 def.local_targets.insert(c);
                             }
                         }
@@ -487,8 +591,9 @@ pub struct Scope<'l> {
     /// Module directories on the call stack (cycle detection).
     pub stack: Vec<PathBuf>,
     pub vars: RefCell<BTreeMap<String, Value>>,
-    locals: RefCell<BTreeMap<String, Slot<Value>>>,
-    outputs: RefCell<BTreeMap<String, Slot<Value>>>,
+    /// Memoized; shared so that a reference can walk into a value without copying it.
+    locals: RefCell<BTreeMap<String, Slot<Rc<Value>>>>,
+    outputs: RefCell<BTreeMap<String, Slot<Rc<Value>>>>,
     resources: RefCell<BTreeMap<String, Slot<Rc<ResEval>>>>,
     calls: RefCell<BTreeMap<String, Slot<Rc<CallEval<'l>>>>>,
 }
@@ -612,9 +717,9 @@ impl<'l> Scope<'l> {
     }
 
     /// Value of `local.name`.
-    pub fn local(&self, name: &str) -> Value {
+    pub fn local(&self, name: &str) -> Rc<Value> {
         match self.locals.borrow().get(name) {
-            Some(Slot::Done(v)) => return v.clone(),
+            Some(Slot::Done(v)) => return Rc::clone(v),
             Some(Slot::Busy) => {
                 let (file, line) = self
                     .def
@@ -628,38 +733,40 @@ impl<'l> Scope<'l> {
                     line,
                     format!("local.{name} depends on itself"),
                 );
-                return unk(format!("local.{name} is part of a dependency cycle"));
+                return Rc::new(unk(format!("local.{name} is part of a dependency cycle")));
             }
             None => {}
         }
         let Some(def) = self.def.locals.get(name) else {
-            return value::error(format!("local.{name} is not declared"));
+            return Rc::new(value::error(format!("local.{name} is not declared")));
         };
         self.locals.borrow_mut().insert(name.to_owned(), Slot::Busy);
-        let v = self.eval(&def.item, &Env::new());
+        let v = Rc::new(self.eval(&def.item, &Env::new()));
         self.locals
             .borrow_mut()
-            .insert(name.to_owned(), Slot::Done(v.clone()));
+            .insert(name.to_owned(), Slot::Done(Rc::clone(&v)));
         v
     }
 
     /// Value of output `name` of this module instance.
-    pub fn output(&self, name: &str) -> Value {
+    pub fn output(&self, name: &str) -> Rc<Value> {
         match self.outputs.borrow().get(name) {
-            Some(Slot::Done(v)) => return v.clone(),
-            Some(Slot::Busy) => return unk(format!("output {name} is part of a dependency cycle")),
+            Some(Slot::Done(v)) => return Rc::clone(v),
+            Some(Slot::Busy) => {
+                return Rc::new(unk(format!("output {name} is part of a dependency cycle")))
+            }
             None => {}
         }
         let Some(def) = self.def.outputs.get(name) else {
-            return value::error(format!("module has no output {name}"));
+            return Rc::new(value::error(format!("module has no output {name}")));
         };
         self.outputs
             .borrow_mut()
             .insert(name.to_owned(), Slot::Busy);
-        let v = self.eval(&def.item, &Env::new());
+        let v = Rc::new(self.eval(&def.item, &Env::new()));
         self.outputs
             .borrow_mut()
-            .insert(name.to_owned(), Slot::Done(v.clone()));
+            .insert(name.to_owned(), Slot::Done(Rc::clone(&v)));
         v
     }
 
@@ -670,7 +777,7 @@ impl<'l> Scope<'l> {
             names
                 .into_iter()
                 .map(|n| {
-                    let v = self.output(&n);
+                    let v = Value::clone(&self.output(&n));
                     (n, v)
                 })
                 .collect(),
@@ -687,19 +794,15 @@ impl<'l> Scope<'l> {
     ) -> (Expansion, Vec<(Value, Env)>) {
         let env = Env::new();
         let unknown_env = |reason: &str| {
-            let mut e = Env::new();
-            e.insert(
-                "count".to_owned(),
-                value::object([("index".to_owned(), unk(reason))]),
-            );
-            e.insert(
-                "each".to_owned(),
-                value::object([
-                    ("key".to_owned(), unk(reason)),
-                    ("value".to_owned(), unk(reason)),
-                ]),
-            );
-            e
+            Env::new()
+                .with("count", value::object([("index".to_owned(), unk(reason))]))
+                .with(
+                    "each",
+                    value::object([
+                        ("key".to_owned(), unk(reason)),
+                        ("value".to_owned(), unk(reason)),
+                    ]),
+                )
         };
         let unknown = |reason: String| {
             self.loader.diag(
@@ -724,9 +827,8 @@ impl<'l> Scope<'l> {
             };
             let items = (0..n)
                 .map(|i| {
-                    let mut e = Env::new();
-                    e.insert(
-                        "count".to_owned(),
+                    let e = Env::new().with(
+                        "count",
                         value::object([("index".to_owned(), Value::from(i))]),
                     );
                     (Value::from(i), e)
@@ -776,9 +878,8 @@ impl<'l> Scope<'l> {
             let items = pairs
                 .into_iter()
                 .map(|(k, val)| {
-                    let mut e = Env::new();
-                    e.insert(
-                        "each".to_owned(),
+                    let e = Env::new().with(
+                        "each",
                         value::object([
                             ("key".to_owned(), Value::String(k.clone())),
                             ("value".to_owned(), val),
@@ -947,8 +1048,7 @@ impl<'l> Scope<'l> {
         };
         let group = groups.entry(label.clone()).or_default();
         for (k, v) in pairs {
-            let mut env2 = env.clone();
-            env2.insert(
+            let env2 = env.with(
                 iterator.clone(),
                 value::object([("key".to_owned(), k), ("value".to_owned(), v)]),
             );
@@ -1078,11 +1178,20 @@ impl<'l> Scope<'l> {
                 continue;
             };
             for inst in &r.instances {
+                let address = format!("{prefix}{}", inst.local_address);
+                if !self
+                    .loader
+                    .emitted
+                    .borrow_mut()
+                    .insert((def.file.clone(), address.clone()))
+                {
+                    continue;
+                }
                 self.loader.instances.borrow_mut().push(TfInstance {
                     mode: def.mode,
                     resource_type: def.rtype.clone(),
                     name: def.name.clone(),
-                    address: format!("{prefix}{}", inst.local_address),
+                    address,
                     module_chain: self.chain.clone(),
                     file: def.file.clone(),
                     start_line: def.lines.0,
@@ -1093,7 +1202,9 @@ impl<'l> Scope<'l> {
             }
         }
         // Outputs are evaluated so that cycles and bad references surface as diagnostics.
-        let _ = self.all_outputs();
+        for name in self.def.outputs.keys() {
+            let _ = self.output(name);
+        }
         let names: Vec<String> = self.def.calls.keys().cloned().collect();
         for name in names {
             if let Some(c) = self.call(&name) {
