@@ -4,8 +4,9 @@
 //! order; a reference back into something being evaluated is a cycle and yields an unknown
 //! plus a diagnostic instead of recursing.
 //!
-//! Invariants: a module directory is parsed once per load; module nesting is bounded by
-//! [`MAX_MODULE_DEPTH`]; a call into a directory already on the call stack is a cycle.
+//! Invariants: a loaded module is shared by every instance of it until the loader evicts
+//! it (then a later use parses it again, with the same result); module nesting is bounded
+//! by [`MAX_MODULE_DEPTH`]; a call into a directory already on the call stack is a cycle.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
