@@ -10,6 +10,7 @@
 //! Terraform interpolation string `"${aws_kms_key.k.arn}"` (known to be set, value known
 //! only after apply), which is also what joins resolve against.
 
+mod compact;
 mod discover;
 mod eval;
 mod functions;
@@ -80,6 +81,14 @@ pub struct Output {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// What the loader threads produce: instances still packed.
+#[derive(Default)]
+struct Loaded {
+    instances: Vec<module::Emitted>,
+    inputs: Vec<Input>,
+    diagnostics: Vec<Diagnostic>,
+}
+
 /// Discovers Terraform under `paths`, evaluates every root module (a directory no other
 /// scanned module calls) with its local module calls, and returns the expanded instances.
 ///
@@ -94,8 +103,8 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Output {
         .name("vouch-terraform".to_owned())
         .stack_size(LOADER_STACK_BYTES)
         .spawn(move || load_inner(&owned_paths, &owned_options));
-    match spawned {
-        Ok(handle) => handle.join().unwrap_or_else(|_| Output {
+    let loaded = match spawned {
+        Ok(handle) => handle.join().unwrap_or_else(|_| Loaded {
             diagnostics: vec![Diagnostic {
                 level: DiagnosticLevel::Error,
                 code: "internal-error".to_owned(),
@@ -105,9 +114,20 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Output {
                 message: "the Terraform loader failed unexpectedly; results are incomplete"
                     .to_owned(),
             }],
-            ..Output::default()
+            ..Loaded::default()
         }),
         Err(_) => load_inner(paths, options),
+    };
+    // Unpacked here, on the caller's thread: the instances live in its memory, which the
+    // caller reuses once it drops them, not in the loader threads' (see `compact`).
+    Output {
+        instances: loaded
+            .instances
+            .into_iter()
+            .map(module::Emitted::unpack)
+            .collect(),
+        inputs: loaded.inputs,
+        diagnostics: loaded.diagnostics,
     }
 }
 
@@ -195,7 +215,7 @@ fn scan_calls(found: &discover::Discovery) -> CallScan {
     CallScan { groups, targets }
 }
 
-fn load_inner(paths: &[PathBuf], options: &Options) -> Output {
+fn load_inner(paths: &[PathBuf], options: &Options) -> Loaded {
     let mut found = discover::discover(paths);
     let allowed_roots: Vec<PathBuf> = paths
         .iter()
@@ -233,7 +253,7 @@ fn load_inner(paths: &[PathBuf], options: &Options) -> Output {
         })
         .collect();
     let load = |modules| load_group(modules, &targets, options, &allowed_roots);
-    let outputs: Vec<Output> = match &pool {
+    let outputs: Vec<Loaded> = match &pool {
         Ok(pool) => pool.install(|| {
             use rayon::prelude::*;
             groups.into_par_iter().map(load).collect()
@@ -242,9 +262,9 @@ fn load_inner(paths: &[PathBuf], options: &Options) -> Output {
         Err(_) => groups.into_iter().map(load).collect(),
     };
 
-    let mut merged = Output {
+    let mut merged = Loaded {
         diagnostics: std::mem::take(&mut found.diagnostics),
-        ..Output::default()
+        ..Loaded::default()
     };
     for out in outputs {
         merged.instances.extend(out.instances);
@@ -275,7 +295,7 @@ fn load_group(
     targets: &BTreeMap<PathBuf, BTreeSet<PathBuf>>,
     options: &Options,
     allowed_roots: &[PathBuf],
-) -> Output {
+) -> Loaded {
     let files: BTreeMap<PathBuf, Vec<discover::SourceFile>> = modules
         .iter()
         .map(|(dir, m)| (dir.clone(), m.files.clone()))
@@ -368,7 +388,7 @@ fn load_group(
         }
     }
 
-    Output {
+    Loaded {
         instances: loader.instances.take(),
         inputs: loader.inputs.take(),
         diagnostics: loader.diagnostics.take(),

@@ -15,6 +15,7 @@ use std::rc::Rc;
 
 use serde_json::{Map, Value};
 
+use super::compact;
 use super::discover::{display_join, list_dir, SourceFile};
 use super::hcl::ast::{Expr, ObjectKey, Part};
 use super::parse::{self, Attr, Block, Body, Lines};
@@ -152,6 +153,40 @@ pub fn literal_source(body: &Body) -> Option<String> {
 /// True for sources Terraform treats as local paths.
 pub fn is_local_source(source: &str) -> bool {
     source.starts_with("./") || source.starts_with("../") || source == "." || source == ".."
+}
+
+/// An instance as the loader keeps it until the load returns: its values and attribute
+/// lines packed (see [`compact`]), the rest as in [`TfInstance`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Emitted {
+    pub mode: Mode,
+    pub resource_type: String,
+    pub name: String,
+    pub address: String,
+    pub module_chain: Vec<String>,
+    pub file: String,
+    pub start_line: u32,
+    pub end_line: u32,
+    pub packed: compact::Packed,
+}
+
+impl Emitted {
+    /// The instance with its values unpacked.
+    pub fn unpack(self) -> TfInstance {
+        let (values, attribute_lines) = compact::unpack(&self.packed);
+        TfInstance {
+            mode: self.mode,
+            resource_type: self.resource_type,
+            name: self.name,
+            address: self.address,
+            module_chain: self.module_chain,
+            file: self.file,
+            start_line: self.start_line,
+            end_line: self.end_line,
+            values,
+            attribute_lines,
+        }
+    }
 }
 
 /// How a resource or module call expands.
@@ -301,7 +336,7 @@ pub struct Loader {
     loaded: RefCell<BTreeSet<PathBuf>>,
     pub diagnostics: RefCell<Vec<Diagnostic>>,
     pub inputs: RefCell<Vec<Input>>,
-    pub instances: RefCell<Vec<TfInstance>>,
+    pub instances: RefCell<Vec<Emitted>>,
     /// `(file, address)` of every instance recorded. A module called under the same name by
     /// several roots yields the same instance once per root; the load keeps only the first
     /// (a file belongs to one group, so this is the load's final de-duplication, done before
@@ -1188,7 +1223,7 @@ impl<'l> Scope<'l> {
                 {
                     continue;
                 }
-                self.loader.instances.borrow_mut().push(TfInstance {
+                self.loader.instances.borrow_mut().push(Emitted {
                     mode: def.mode,
                     resource_type: def.rtype.clone(),
                     name: def.name.clone(),
@@ -1197,8 +1232,7 @@ impl<'l> Scope<'l> {
                     file: def.file.clone(),
                     start_line: def.lines.0,
                     end_line: def.lines.1,
-                    values: Value::Object(inst.values.clone()),
-                    attribute_lines: inst.lines.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+                    packed: compact::pack(&inst.values, &inst.lines),
                 });
             }
         }
