@@ -166,20 +166,18 @@ fn scan_calls(found: &discover::Discovery) -> CallScan {
         .par_iter()
         .map(|&(i, file)| {
             let dir = dirs[i];
-            let exact = module::file_local_targets(file, dir);
             // Oversized and unreadable files are reported by the loader; here they call nothing.
-            let small =
-                std::fs::metadata(&file.path).is_ok_and(|m| m.len() <= module::MAX_FILE_BYTES);
-            let text = small
-                .then(|| std::fs::read_to_string(&file.path).ok())
-                .flatten();
-            let linked = match (LOCAL_SOURCE.as_ref(), text) {
-                (Some(re), Some(text)) => re
+            let Some(text) = module::scan_text(file) else {
+                return (Vec::new(), Vec::new());
+            };
+            let exact = module::file_local_targets(file, &text, dir);
+            let linked = match LOCAL_SOURCE.as_ref() {
+                Some(re) => re
                     .captures_iter(&text)
                     .filter_map(|cap| std::fs::canonicalize(dir.join(&cap[1])).ok())
                     .filter_map(|t| index.get(&t).copied())
                     .collect(),
-                _ => Vec::new(),
+                None => Vec::new(),
             };
             (linked, exact)
         })

@@ -291,20 +291,42 @@ pub fn local_targets(body: &Body, dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-/// The local module calls of one configuration file, found without keeping its syntax tree;
-/// empty when the file cannot be read or parsed (it then calls nothing when loaded either).
-pub fn file_local_targets(file: &SourceFile, dir: &Path) -> Vec<PathBuf> {
-    let Ok(text) = read_bytes(&file.path, &file.display).and_then(|b| text_of(b, &file.display))
-    else {
-        return Vec::new();
-    };
-    // A call is a `module` block: a file that never says "module" has none to parse for.
-    if !text.contains("module") {
+/// A configuration file's text for scanning: `None` when it is too large, unreadable or not
+/// UTF-8 (the loader reports those).
+pub fn scan_text(file: &SourceFile) -> Option<String> {
+    read_bytes(&file.path, &file.display)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+}
+
+/// The local module calls in a configuration file's `text`, found without keeping its
+/// syntax tree; empty when the loader would not read the file (binary) or cannot parse it,
+/// since it then calls nothing when loaded either.
+pub fn file_local_targets(file: &SourceFile, text: &str, dir: &Path) -> Vec<PathBuf> {
+    if text.contains('\0') || !may_have_module_block(&file.display, text) {
         return Vec::new();
     }
-    parse_source(&file.display, &text)
+    parse_source(&file.display, text)
         .map(|body| local_targets(&body, dir))
         .unwrap_or_default()
+}
+
+/// False only when `text` certainly holds no `module` block, so that most files need no
+/// parse here. A native-syntax body item starts its line, after whitespace or a `/* */`
+/// comment; any file with a block comment is therefore parsed.
+fn may_have_module_block(display: &str, text: &str) -> bool {
+    if display.ends_with(".json") {
+        return text.contains("\"module\"");
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    text.contains("/*")
+        || text.lines().any(|line| {
+            line.trim_start()
+                .strip_prefix("module")
+                .is_some_and(|rest| {
+                    rest.starts_with(|c: char| c.is_whitespace() || matches!(c, '"' | '{' | '/'))
+                })
+        })
 }
 
 /// One Terraform file read and parsed.
