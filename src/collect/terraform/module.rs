@@ -311,10 +311,17 @@ pub fn file_local_targets(file: &SourceFile, text: &str, dir: &Path) -> Vec<Path
         .unwrap_or_default()
 }
 
-/// False only when `text` certainly holds no `module` block, so that most files need no
-/// parse here. A native-syntax body item starts its line, after whitespace or a `/* */`
-/// comment; any file with a block comment is therefore parsed.
+/// False only when `text` certainly holds no `module` block with a local `source`, so that
+/// most files need no parse here.
+///
+/// A native-syntax body item starts its line, after whitespace or a `/* */` comment (any file
+/// with a block comment is therefore parsed). A local source is a literal whose text starts
+/// with a dot: a quoted `"./`, `"../`, `"."` or `".."`, an escaped dot (`\u002e`), or a
+/// heredoc whose first line starts with a dot.
 fn may_have_module_block(display: &str, text: &str) -> bool {
+    if !LOCAL_LITERAL.as_ref().is_none_or(|re| re.is_match(text)) {
+        return false;
+    }
     if display.ends_with(".json") {
         return text.contains("\"module\"");
     }
@@ -328,6 +335,15 @@ fn may_have_module_block(display: &str, text: &str) -> bool {
                 })
         })
 }
+
+/// Text that can start a literal local path (see [`may_have_module_block`]); without the
+/// pattern every candidate file is parsed.
+static LOCAL_LITERAL: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r#""(?:\.\.?/|\.\.?"|\\[uU]0*2[eE])|<<-?[\p{XID_Start}_][\p{XID_Continue}-]*\r?\n[ \t]*\."#,
+    )
+    .ok()
+});
 
 /// One Terraform file read and parsed.
 pub struct ParsedFile {

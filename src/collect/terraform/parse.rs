@@ -9,10 +9,34 @@
 
 use serde_json::Value;
 
+use super::hcl;
 pub use super::hcl::ast::{Attr, Block, Body, Lines};
 use super::hcl::ast::{Expr, ObjectKey};
-use super::hcl::{self, LineIndex};
 use crate::model::{Diagnostic, DiagnosticLevel};
+
+/// Byte offset → line lookup for one source text.
+pub struct LineIndex {
+    starts: Vec<usize>,
+    len: usize,
+}
+
+impl LineIndex {
+    pub fn new(src: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', src.as_bytes()).map(|i| i + 1));
+        Self {
+            starts,
+            len: src.len(),
+        }
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line(&self, offset: usize) -> u32 {
+        let offset = offset.min(self.len);
+        let idx = self.starts.partition_point(|&s| s <= offset);
+        u32::try_from(idx.max(1)).unwrap_or(u32::MAX)
+    }
+}
 
 /// Builds a `parse-error` diagnostic.
 pub fn parse_error(file: &str, line: u32, column: u32, message: impl Into<String>) -> Diagnostic {

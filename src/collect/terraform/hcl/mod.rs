@@ -84,32 +84,3 @@ fn locate(src: &str, f: Fail) -> ParseError {
         message: f.message.into_owned(),
     }
 }
-
-/// Byte offset → line lookup for one source text.
-pub struct LineIndex {
-    starts: Vec<usize>,
-    len: usize,
-}
-
-impl LineIndex {
-    pub fn new(src: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(
-            src.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
-        Self {
-            starts,
-            len: src.len(),
-        }
-    }
-
-    /// 1-based line of a byte offset.
-    pub fn line(&self, offset: usize) -> u32 {
-        let offset = offset.min(self.len);
-        let idx = self.starts.partition_point(|&s| s <= offset);
-        u32::try_from(idx.max(1)).unwrap_or(u32::MAX)
-    }
-}

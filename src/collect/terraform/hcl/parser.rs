@@ -17,7 +17,6 @@ use serde_json::Number;
 use super::ast::{
     Attr, Binary, BinaryOp, Block, Body, Call, Expr, ForExpr, ObjectKey, Op, Traversal, UnaryOp,
 };
-use super::LineIndex;
 
 /// Deepest nesting of expressions, templates and blocks, counting each operator of a chain
 /// as one level. Real configurations stay far below it; deeper input is a parse error.
@@ -40,7 +39,9 @@ pub struct Parser<'a> {
     /// End of the last token consumed (trivia excluded): where an argument ends.
     pub(super) end: usize,
     depth: u32,
-    lines: Option<LineIndex>,
+    /// Forward-only line counter: `(offset, line at offset)`. Line numbers are asked for in
+    /// increasing offsets (an item's start before its contents, its end after them).
+    line_at: (usize, u32),
 }
 
 impl<'a> Parser<'a> {
@@ -51,7 +52,7 @@ impl<'a> Parser<'a> {
             pos: 0,
             end: 0,
             depth: 0,
-            lines: None,
+            line_at: (0, 1),
         }
     }
 
@@ -148,6 +149,29 @@ impl<'a> Parser<'a> {
     /// Length of the identifier starting at `at` (0 when none): `ID_Start` or `_`, then
     /// `ID_Continue` or `-`.
     pub(super) fn ident_len_at(&self, at: usize) -> usize {
+        // ASCII identifiers are nearly all of them: scan bytes, and hand over to the Unicode
+        // path only at the first non-ASCII byte.
+        let b = self.b;
+        match b.get(at) {
+            Some(c) if c.is_ascii_alphabetic() || *c == b'_' => {}
+            Some(c) if c.is_ascii() => return 0,
+            Some(_) => return self.unicode_ident_len_at(at),
+            None => return 0,
+        }
+        let mut i = at + 1;
+        while let Some(&c) = b.get(i) {
+            if c.is_ascii_alphanumeric() || c == b'_' || c == b'-' {
+                i += 1;
+            } else if c.is_ascii() {
+                return i - at;
+            } else {
+                return self.unicode_ident_len_at(at);
+            }
+        }
+        i - at
+    }
+
+    fn unicode_ident_len_at(&self, at: usize) -> usize {
         let Some(rest) = self.src.get(at..) else {
             return 0;
         };
@@ -193,20 +217,33 @@ impl<'a> Parser<'a> {
         self.ident_len_at(self.pos) == kw.len() && self.starts_with(kw.as_bytes())
     }
 
+    /// 1-based line of `offset`, counting newlines from the previous answer.
     fn line(&mut self, offset: usize) -> u32 {
-        let src = self.src;
-        self.lines
-            .get_or_insert_with(|| LineIndex::new(src))
-            .line(offset)
+        let offset = offset.min(self.b.len());
+        let (mut from, mut line) = self.line_at;
+        if offset < from {
+            // Not expected; counting again from the start keeps the answer right.
+            (from, line) = (0, 1);
+        }
+        let newlines = memchr::memchr_iter(b'\n', &self.b[from..offset]).count();
+        line = line.saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
+        self.line_at = (offset, line);
+        line
     }
 
     /// Line range from `start` to `end` (exclusive), not counting trailing whitespace.
     fn lines(&mut self, start: usize, end: usize) -> (u32, u32) {
+        let first = self.line(start);
+        (first, self.last_line(start, end))
+    }
+
+    /// Line of the last non-whitespace byte before `end` (and not before `start`).
+    fn last_line(&mut self, start: usize, end: usize) -> u32 {
         let mut last = end.max(start + 1) - 1;
         while last > start && self.b.get(last).is_some_and(u8::is_ascii_whitespace) {
             last -= 1;
         }
-        (self.line(start), self.line(last))
+        self.line(last)
     }
 
     // ---- bodies ------------------------------------------------------------------------
@@ -318,6 +355,8 @@ impl<'a> Parser<'a> {
             self.skip_ws(false)?;
         }
         let open = self.pos;
+        // The start line now, before the body moves the line counter past it.
+        let first_line = self.line(start);
         self.enter(open)?;
         self.bump(1);
         self.skip_ws(false)?;
@@ -351,7 +390,7 @@ impl<'a> Parser<'a> {
             }
         };
         self.leave();
-        let lines = self.lines(start, self.end);
+        let lines = (first_line, self.last_line(start, self.end));
         Ok(Block {
             kind: kind.to_owned(),
             labels,
