@@ -98,7 +98,7 @@ pub enum SourceKind {
 /// How and from what a resource was read.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Provenance {
-    /// Parser or collector that produced the raw document (`hcl-edit`, `saphyr`, `aws-sdk-s3`).
+    /// Parser or collector that produced the raw document (`vouch-hcl`, `saphyr`, `aws-sdk-s3`).
     pub parser: String,
     /// Native resource types folded into this resource, in join order
     /// (`aws_s3_bucket`, `aws_s3_bucket_versioning`, ...).

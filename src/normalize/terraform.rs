@@ -47,7 +47,7 @@ use crate::collect::terraform::{Mode, TfInstance};
 use crate::model::{unknown, unknown_reason, Location, Provenance, Resource, SourceKind};
 
 /// Parser name recorded in provenance for Terraform sources.
-const PARSER: &str = "hcl-edit";
+const PARSER: &str = "vouch-hcl";
 
 /// Normalizes instances into resources of canonical kinds; types with no kind are skipped.
 pub fn normalize(instances: &[TfInstance]) -> Vec<Resource> {

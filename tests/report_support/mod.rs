@@ -80,7 +80,7 @@ fn tf_evidence(
         region: None,
         module_chain: vec![],
         provenance: Provenance {
-            parser: "hcl-edit".to_owned(),
+            parser: "vouch-hcl".to_owned(),
             source_types: vec!["aws_s3_bucket".to_owned()],
             ..Default::default()
         },

@@ -1,18 +1,15 @@
-//! Expression evaluation over hcl-edit's AST: literals, templates (with `%{if}`/`%{for}`),
-//! operators, conditionals, `for` expressions, splats, traversals and references
+//! Expression evaluation over our syntax tree ([`super::hcl::ast`]): literals, templates
+//! (with `%{if}`/`%{for}`), operators, conditionals, `for` expressions, splats, traversals and references
 //! (`var.`, `local.`, `module.`, `data.`, resources, `path.`, `terraform.workspace`).
 //!
 //! Unknown propagates: an operation on an unknown is unknown (with the first reason), a
 //! conditional with an unknown condition is unknown. Recursion is bounded by
 //! [`MAX_EVAL_DEPTH`]: deeper input yields an unknown and a diagnostic, never a stack overflow.
 
-use hcl_edit::expr::{
-    BinaryOperator, Expression, ForExpr, ObjectKey, TraversalOperator, UnaryOperator,
-};
-use hcl_edit::template::{Directive, Element, Template};
 use serde_json::{Map, Value};
 
 use super::functions;
+use super::hcl::ast::{BinaryOp, Expr, ForExpr, ObjectKey, Op, Part, UnaryOp};
 use super::module::{Env, Expansion, InstEval, Scope};
 use super::value::{self, as_f64, error, is_placeholder, is_unknown, num, to_bool, unk};
 use crate::model::{first_unknown, DiagnosticLevel};
@@ -20,11 +17,11 @@ use crate::model::{first_unknown, DiagnosticLevel};
 /// Deepest evaluation nesting (expressions plus references followed).
 pub const MAX_EVAL_DEPTH: u32 = 400;
 
-type Ops = [hcl_edit::Decorated<TraversalOperator>];
+type Ops = [Op];
 
 impl Scope<'_> {
     /// Evaluates an expression.
-    pub fn eval(&self, e: &Expression, env: &Env) -> Value {
+    pub fn eval(&self, e: &Expr, env: &Env) -> Value {
         let depth = self.loader.depth.get();
         if depth >= MAX_EVAL_DEPTH {
             self.loader.diag(
@@ -42,33 +39,20 @@ impl Scope<'_> {
         v
     }
 
-    fn eval_inner(&self, e: &Expression, env: &Env) -> Value {
+    fn eval_inner(&self, e: &Expr, env: &Env) -> Value {
         match e {
-            Expression::Null(_) => Value::Null,
-            Expression::Bool(b) => Value::Bool(*b.value()),
-            Expression::Number(n) => {
-                let n = n.value();
-                if let Some(i) = n.as_i64() {
-                    Value::from(i)
-                } else if let Some(u) = n.as_u64() {
-                    Value::from(u)
-                } else {
-                    n.as_f64().map_or(Value::Null, num)
-                }
-            }
-            Expression::String(s) => Value::String(s.value().clone()),
-            Expression::Array(a) => Value::Array(a.iter().map(|x| self.eval(x, env)).collect()),
-            Expression::Object(o) => {
+            Expr::Null => Value::Null,
+            Expr::Bool(b) => Value::Bool(*b),
+            Expr::Number(n) => Value::Number(n.clone()),
+            Expr::String(s) => Value::String(s.to_string()),
+            Expr::Tuple(items) => Value::Array(items.iter().map(|x| self.eval(x, env)).collect()),
+            Expr::Object(items) => {
                 let mut map = Map::new();
-                for (k, v) in o.iter() {
+                for (k, v) in items.iter() {
                     let key = match k {
-                        ObjectKey::Ident(id) => id.as_str().to_owned(),
-                        ObjectKey::Expression(ke) => {
-                            // A bare name in parentheses-less key position is a literal key.
-                            let kv = match ke {
-                                Expression::Variable(id) => Value::String(id.as_str().to_owned()),
-                                other => self.eval(other, env),
-                            };
+                        ObjectKey::Name(name) => name.to_string(),
+                        ObjectKey::Expr(ke) => {
+                            let kv = self.eval(ke, env);
                             if is_unknown(&kv) {
                                 return kv;
                             }
@@ -83,22 +67,23 @@ impl Scope<'_> {
                             }
                         }
                     };
-                    map.insert(key, self.eval(v.expr(), env));
+                    // A repeated key overrides the earlier one, as in HCL.
+                    map.insert(key, self.eval(v, env));
                 }
                 Value::Object(map)
             }
-            Expression::StringTemplate(t) => self.eval_template(t, env),
-            Expression::HeredocTemplate(h) => self.eval_template(&h.template, env),
-            Expression::Parenthesis(p) => self.eval(p.inner(), env),
-            Expression::Variable(v) => self.resolve_root(v.as_str(), &[], env),
-            Expression::Conditional(c) => {
-                let cond = self.eval(&c.cond_expr, env);
+            Expr::Template(parts) => self.eval_template(parts, env),
+            Expr::Paren(inner) => self.eval(inner, env),
+            Expr::Var(name) => self.resolve_root(name, &[], env),
+            Expr::Conditional(c) => {
+                let [cond_expr, true_expr, false_expr] = &**c;
+                let cond = self.eval(cond_expr, env);
                 if let Some(r) = first_unknown(&cond) {
                     return unk(r);
                 }
                 match to_bool(&cond) {
-                    Some(true) => self.eval(&c.true_expr, env),
-                    Some(false) => self.eval(&c.false_expr, env),
+                    Some(true) => self.eval(true_expr, env),
+                    Some(false) => self.eval(false_expr, env),
                     None => match &cond {
                         Value::String(s) if is_placeholder(s) => value::after_apply(s),
                         _ => error(format!(
@@ -108,74 +93,65 @@ impl Scope<'_> {
                     },
                 }
             }
-            Expression::FuncCall(f) => {
-                let args: Vec<&Expression> = f.args.iter().collect();
-                let name = if f.name.is_namespaced() {
-                    let ns: Vec<&str> = f.name.namespace.iter().map(|i| i.as_str()).collect();
-                    format!("{}::{}", ns.join("::"), f.name.name.as_str())
-                } else {
-                    f.name.name.as_str().to_owned()
-                };
-                functions::call(self, &name, &args, f.args.expand_final(), env)
-            }
-            Expression::Traversal(t) => match &t.expr {
-                Expression::Variable(v) => self.resolve_root(v.as_str(), &t.operators, env),
+            Expr::Call(f) => functions::call(self, &f.name, &f.args, f.expand_final, env),
+            Expr::Traversal(t) => match &t.root {
+                Expr::Var(name) => self.resolve_root(name, &t.ops, env),
                 other => {
                     let base = self.eval(other, env);
-                    self.apply_ops(base, &t.operators, env)
+                    self.apply_ops(base, &t.ops, env)
                 }
             },
-            Expression::UnaryOp(u) => {
-                let v = self.eval(&u.expr, env);
+            Expr::Unary(op, operand) => {
+                let v = self.eval(operand, env);
                 if is_unknown(&v) {
                     return v;
                 }
-                match u.operator.value() {
-                    UnaryOperator::Not => match to_bool(&v) {
+                match op {
+                    UnaryOp::Not => match to_bool(&v) {
                         Some(b) => Value::Bool(!b),
                         None => error("! needs a bool"),
                     },
-                    UnaryOperator::Neg => match as_f64(&v) {
+                    UnaryOp::Neg => match as_f64(&v) {
                         Some(f) => num(-f),
                         None => error("- needs a number"),
                     },
                 }
             }
-            Expression::BinaryOp(b) => {
-                let lhs = self.eval(&b.lhs_expr, env);
-                let op = *b.operator.value();
+            Expr::Binary(b) => {
+                let lhs = self.eval(&b.lhs, env);
+                let op = b.op;
                 // `false && x` and `true || x` are decided without x (cty short-circuits unknowns).
                 match (op, to_bool(&lhs)) {
-                    (BinaryOperator::And, Some(false)) => return Value::Bool(false),
-                    (BinaryOperator::Or, Some(true)) => return Value::Bool(true),
+                    (BinaryOp::And, Some(false)) => return Value::Bool(false),
+                    (BinaryOp::Or, Some(true)) => return Value::Bool(true),
                     _ => {}
                 }
-                let rhs = self.eval(&b.rhs_expr, env);
+                let rhs = self.eval(&b.rhs, env);
                 binary(op, &lhs, &rhs)
             }
-            Expression::ForExpr(f) => self.eval_for(f, env),
+            Expr::For(f) => self.eval_for(f, env),
         }
     }
 
     /// Evaluates a template; a template that is exactly one interpolation yields the
     /// interpolated value itself (not its string form), as in HCL.
-    pub fn eval_template(&self, t: &Template, env: &Env) -> Value {
-        if let Some(Element::Interpolation(i)) = t.as_single_element() {
-            return self.eval(&i.expr, env);
+    pub fn eval_template(&self, parts: &[Part], env: &Env) -> Value {
+        if let [Part::Interpolation(e)] = parts {
+            return self.eval(e, env);
         }
         let mut out = String::new();
-        match self.render_template(t, env, &mut out) {
+        match self.render_template(parts, env, &mut out) {
             Ok(()) => Value::String(out),
             Err(u) => u,
         }
     }
 
-    fn render_template(&self, t: &Template, env: &Env, out: &mut String) -> Result<(), Value> {
-        for el in t.iter() {
-            match el {
-                Element::Literal(s) => out.push_str(s.value()),
-                Element::Interpolation(i) => {
-                    let v = self.eval(&i.expr, env);
+    fn render_template(&self, parts: &[Part], env: &Env, out: &mut String) -> Result<(), Value> {
+        for part in parts {
+            match part {
+                Part::Literal(s) => out.push_str(s),
+                Part::Interpolation(e) => {
+                    let v = self.eval(e, env);
                     if let Some(r) = first_unknown(&v) {
                         return Err(unk(r));
                     }
@@ -189,45 +165,38 @@ impl Scope<'_> {
                         }
                     }
                 }
-                Element::Directive(d) => match d.as_ref() {
-                    Directive::If(ifd) => {
-                        let cond = self.eval(&ifd.if_expr.cond_expr, env);
-                        if let Some(r) = first_unknown(&cond) {
-                            return Err(unk(r));
-                        }
-                        match to_bool(&cond) {
-                            Some(true) => self.render_template(&ifd.if_expr.template, env, out)?,
-                            Some(false) => {
-                                if let Some(e) = &ifd.else_expr {
-                                    self.render_template(&e.template, env, out)?;
-                                }
-                            }
-                            None => return Err(error("template if condition is not a bool")),
-                        }
+                Part::If(ifp) => {
+                    let cond = self.eval(&ifp.cond, env);
+                    if let Some(r) = first_unknown(&cond) {
+                        return Err(unk(r));
                     }
-                    Directive::For(ford) => {
-                        let fe = &ford.for_expr;
-                        let coll = self.eval(&fe.collection_expr, env);
-                        if let Some(r) = first_unknown(&coll) {
-                            return Err(unk(r));
-                        }
-                        for (k, v) in iterate(coll)? {
-                            let mut env2 = env.clone();
-                            if let Some(kv) = &fe.key_var {
-                                env2.insert(kv.as_str().to_owned(), k);
-                            }
-                            env2.insert(fe.value_var.as_str().to_owned(), v);
-                            self.render_template(&fe.template, &env2, out)?;
-                        }
+                    match to_bool(&cond) {
+                        Some(true) => self.render_template(&ifp.then, env, out)?,
+                        Some(false) => self.render_template(&ifp.otherwise, env, out)?,
+                        None => return Err(error("template if condition is not a bool")),
                     }
-                },
+                }
+                Part::For(fp) => {
+                    let coll = self.eval(&fp.collection, env);
+                    if let Some(r) = first_unknown(&coll) {
+                        return Err(unk(r));
+                    }
+                    for (k, v) in iterate(coll)? {
+                        let env2 = match &fp.key_var {
+                            Some(kv) => env.with(&**kv, k),
+                            None => env.clone(),
+                        }
+                        .with(&*fp.value_var, v);
+                        self.render_template(&fp.body, &env2, out)?;
+                    }
+                }
             }
         }
         Ok(())
     }
 
     fn eval_for(&self, f: &ForExpr, env: &Env) -> Value {
-        let coll = self.eval(&f.intro.collection_expr, env);
+        let coll = self.eval(&f.collection, env);
         if is_unknown(&coll) {
             return coll;
         }
@@ -238,13 +207,13 @@ impl Scope<'_> {
         let mut list = Vec::new();
         let mut obj: Map<String, Value> = Map::new();
         for (k, v) in items {
-            let mut env2 = env.clone();
-            if let Some(kv) = &f.intro.key_var {
-                env2.insert(kv.as_str().to_owned(), k);
+            let env2 = match &f.key_var {
+                Some(kv) => env.with(&**kv, k),
+                None => env.clone(),
             }
-            env2.insert(f.intro.value_var.as_str().to_owned(), v);
+            .with(&*f.value_var, v);
             if let Some(cond) = &f.cond {
-                let c = self.eval(&cond.expr, &env2);
+                let c = self.eval(cond, &env2);
                 if let Some(r) = first_unknown(&c) {
                     return unk(r);
                 }
@@ -254,7 +223,7 @@ impl Scope<'_> {
                     None => return error("for expression condition is not a bool"),
                 }
             }
-            match &f.key_expr {
+            match &f.key {
                 Some(ke) => {
                     let kv = self.eval(ke, &env2);
                     if let Some(r) = first_unknown(&kv) {
@@ -263,7 +232,7 @@ impl Scope<'_> {
                     let Some(key) = value::to_str(&kv) else {
                         return error("for expression key is not a string");
                     };
-                    let val = self.eval(&f.value_expr, &env2);
+                    let val = self.eval(&f.value, &env2);
                     if f.grouping {
                         match obj.entry(key).or_insert_with(|| Value::Array(Vec::new())) {
                             Value::Array(a) => a.push(val),
@@ -277,10 +246,10 @@ impl Scope<'_> {
                         obj.insert(key, val);
                     }
                 }
-                None => list.push(self.eval(&f.value_expr, &env2)),
+                None => list.push(self.eval(&f.value, &env2)),
             }
         }
-        if f.key_expr.is_some() {
+        if f.key.is_some() {
             Value::Object(obj)
         } else {
             Value::Array(list)
@@ -290,16 +259,18 @@ impl Scope<'_> {
     /// Resolves a reference rooted at a bare name, applying the traversal operators.
     fn resolve_root(&self, name: &str, ops: &Ops, env: &Env) -> Value {
         if let Some(v) = env.get(name) {
-            return self.apply_ops(v.clone(), ops, env);
+            return self.apply_ops_ref(v, ops, env);
         }
-        let attr = |i: usize| match ops.get(i).map(|o| o.value()) {
-            Some(TraversalOperator::GetAttr(a)) => Some(a.as_str().to_owned()),
+        let attr = |i: usize| match ops.get(i) {
+            Some(Op::Attr(a)) => Some(a.to_string()),
             _ => None,
         };
         match name {
             "var" => match attr(0) {
-                Some(n) => match self.vars.borrow().get(&n).cloned() {
-                    Some(v) => self.apply_ops(v, &ops[1..], env),
+                // Variables are set once, when the scope is created: no mutable borrow can
+                // happen while this one is held.
+                Some(n) => match self.vars.borrow().get(&n) {
+                    Some(v) => self.apply_ops_ref(v, &ops[1..], env),
                     None => error(format!("variable {n} is not declared")),
                 },
                 None => error("var must be followed by a variable name"),
@@ -307,7 +278,7 @@ impl Scope<'_> {
             "local" => match attr(0) {
                 Some(n) => {
                     let v = self.local(&n);
-                    self.apply_ops(v, &ops[1..], env)
+                    self.apply_ops_ref(&v, &ops[1..], env)
                 }
                 None => error("local must be followed by a name"),
             },
@@ -359,8 +330,8 @@ impl Scope<'_> {
                 Some(inst) => self.inst_ops(inst, &addr_of(inst), ops, env),
                 None => error(format!("{key} has no instance")),
             },
-            Expansion::Unknown => match ops.first().map(|o| o.value()) {
-                Some(TraversalOperator::Index(ix)) => {
+            Expansion::Unknown => match ops.first() {
+                Some(Op::Index(ix)) => {
                     let k = self.eval(ix, env);
                     match res.instances.first() {
                         Some(inst) if !is_unknown(&k) => {
@@ -377,10 +348,10 @@ impl Scope<'_> {
                 )),
             },
             Expansion::Count | Expansion::ForEach => {
-                let first = ops.first().map(|o| o.value());
+                let first = ops.first();
                 let index = match first {
-                    Some(TraversalOperator::Index(ix)) => Some(self.eval(ix, env)),
-                    Some(TraversalOperator::LegacyIndex(i)) => Some(Value::from(*i.value())),
+                    Some(Op::Index(ix)) => Some(self.eval(ix, env)),
+                    Some(Op::LegacyIndex(i)) => Some(Value::from(*i)),
                     _ => None,
                 };
                 if let Some(k) = index {
@@ -397,10 +368,7 @@ impl Scope<'_> {
                         None => error(format!("{key}{} does not exist", value::render_key(&k))),
                     };
                 }
-                if matches!(
-                    first,
-                    Some(TraversalOperator::FullSplat(_) | TraversalOperator::AttrSplat(_))
-                ) {
+                if matches!(first, Some(Op::FullSplat | Op::AttrSplat)) {
                     return Value::Array(
                         res.instances
                             .iter()
@@ -436,7 +404,7 @@ impl Scope<'_> {
     /// Applies operators to a resource instance: a configured argument gives its value, an
     /// attribute not set in configuration gives the `${address.attr}` placeholder.
     fn inst_ops(&self, inst: &InstEval, addr: &str, ops: &Ops, env: &Env) -> Value {
-        match ops.first().map(|o| o.value()) {
+        match ops.first() {
             None => {
                 let mut obj = inst.values.clone();
                 for computed in ["id", "arn"] {
@@ -445,9 +413,9 @@ impl Scope<'_> {
                 }
                 Value::Object(obj)
             }
-            Some(TraversalOperator::GetAttr(a)) => match inst.values.get(a.as_str()) {
+            Some(Op::Attr(a)) => match inst.values.get(&**a) {
                 Some(v) => {
-                    let r = self.apply_ops(v.clone(), &ops[1..], env);
+                    let r = self.apply_ops_ref(v, &ops[1..], env);
                     // A computed attribute inside a configured nested block
                     // (`vpc_config[0].cluster_security_group_id`) is set after apply too.
                     if first_unknown(&r).is_some_and(|m| m.contains("has no attribute")) {
@@ -468,18 +436,18 @@ impl Scope<'_> {
     fn render_ops(&self, ops: &Ops, env: &Env) -> String {
         let mut s = String::new();
         for op in ops {
-            match op.value() {
-                TraversalOperator::GetAttr(a) => {
+            match op {
+                Op::Attr(a) => {
                     s.push('.');
-                    s.push_str(a.as_str());
+                    s.push_str(a);
                 }
-                TraversalOperator::Index(e) => {
+                Op::Index(e) => {
                     let k = self.eval(e, env);
                     s.push_str(&value::render_key(&k));
                 }
-                TraversalOperator::LegacyIndex(i) => s.push_str(&format!("[{}]", i.value())),
-                TraversalOperator::AttrSplat(_) => s.push_str(".*"),
-                TraversalOperator::FullSplat(_) => s.push_str("[*]"),
+                Op::LegacyIndex(i) => s.push_str(&format!("[{i}]")),
+                Op::AttrSplat => s.push_str(".*"),
+                Op::FullSplat => s.push_str("[*]"),
             }
         }
         s
@@ -492,10 +460,10 @@ impl Scope<'_> {
         if let Some(reason) = &call.unresolved {
             return unk(reason.clone());
         }
-        let child_ops = |child: &Scope<'_>, ops: &Ops| match ops.first().map(|o| o.value()) {
-            Some(TraversalOperator::GetAttr(out)) => {
-                let v = child.output(out.as_str());
-                self.apply_ops(v, &ops[1..], env)
+        let child_ops = |child: &Scope<'_>, ops: &Ops| match ops.first() {
+            Some(Op::Attr(out)) => {
+                let v = child.output(out);
+                self.apply_ops_ref(&v, &ops[1..], env)
             }
             None => child.all_outputs(),
             Some(_) => self.apply_ops(child.all_outputs(), ops, env),
@@ -505,17 +473,17 @@ impl Scope<'_> {
                 Some((_, c)) => child_ops(c, ops),
                 None => error(format!("module.{name} has no instance")),
             },
-            Expansion::Unknown => match (ops.first().map(|o| o.value()), call.children.first()) {
-                (Some(TraversalOperator::Index(_)), Some((_, c))) => child_ops(c, &ops[1..]),
+            Expansion::Unknown => match (ops.first(), call.children.first()) {
+                (Some(Op::Index(_)), Some((_, c))) => child_ops(c, &ops[1..]),
                 _ => unk(format!(
                     "instances of module.{name} are unknown (count/for_each unknown)"
                 )),
             },
             Expansion::Count | Expansion::ForEach => {
-                let first = ops.first().map(|o| o.value());
+                let first = ops.first();
                 let index = match first {
-                    Some(TraversalOperator::Index(ix)) => Some(self.eval(ix, env)),
-                    Some(TraversalOperator::LegacyIndex(i)) => Some(Value::from(*i.value())),
+                    Some(Op::Index(ix)) => Some(self.eval(ix, env)),
+                    Some(Op::LegacyIndex(i)) => Some(Value::from(*i)),
                     _ => None,
                 };
                 if let Some(k) = index {
@@ -531,10 +499,7 @@ impl Scope<'_> {
                         )),
                     };
                 }
-                if matches!(
-                    first,
-                    Some(TraversalOperator::FullSplat(_) | TraversalOperator::AttrSplat(_))
-                ) {
+                if matches!(first, Some(Op::FullSplat | Op::AttrSplat)) {
                     return Value::Array(
                         call.children
                             .iter()
@@ -557,26 +522,54 @@ impl Scope<'_> {
         }
     }
 
+    /// [`Self::apply_ops`] on a borrowed value: attribute and index steps follow references,
+    /// and only the value finally reached is cloned (memoized locals, variables and resource
+    /// values are large; a reference usually wants a small part of them). A splat needs owned
+    /// values and continues with [`Self::apply_ops`].
+    pub fn apply_ops_ref(&self, v: &Value, ops: &Ops, env: &Env) -> Value {
+        let mut cur = v;
+        for (i, op) in ops.iter().enumerate() {
+            if is_unknown(cur) {
+                return cur.clone();
+            }
+            let step = match op {
+                Op::Attr(a) => get_attr_ref(cur, a),
+                Op::Index(ix) => {
+                    let k = self.eval(ix, env);
+                    index_ref(cur, &k)
+                }
+                Op::LegacyIndex(n) => index_ref(cur, &Value::from(*n)),
+                Op::FullSplat | Op::AttrSplat => {
+                    return self.apply_ops(cur.clone(), &ops[i..], env)
+                }
+            };
+            match step {
+                Ok(next) => cur = next,
+                // Always an unknown: the owned walk would stop at it too.
+                Err(u) => return u,
+            }
+        }
+        cur.clone()
+    }
+
     /// Applies traversal operators (attribute, index, splats) to a value.
     pub fn apply_ops(&self, mut v: Value, ops: &Ops, env: &Env) -> Value {
         for (i, op) in ops.iter().enumerate() {
             if is_unknown(&v) {
                 return v;
             }
-            match op.value() {
-                TraversalOperator::GetAttr(a) => v = get_attr(v, a.as_str()),
-                TraversalOperator::Index(ix) => {
+            match op {
+                Op::Attr(a) => v = get_attr(v, a),
+                Op::Index(ix) => {
                     let k = self.eval(ix, env);
                     v = index(v, &k);
                 }
-                TraversalOperator::LegacyIndex(n) => v = index(v, &Value::from(*n.value())),
-                TraversalOperator::FullSplat(_) | TraversalOperator::AttrSplat(_) => {
-                    let attr_only = matches!(op.value(), TraversalOperator::AttrSplat(_));
+                Op::LegacyIndex(n) => v = index(v, &Value::from(*n)),
+                Op::FullSplat | Op::AttrSplat => {
+                    let attr_only = matches!(op, Op::AttrSplat);
                     let rest = &ops[i + 1..];
                     let n = if attr_only {
-                        rest.iter()
-                            .take_while(|o| matches!(o.value(), TraversalOperator::GetAttr(_)))
-                            .count()
+                        rest.iter().take_while(|o| matches!(o, Op::Attr(_))).count()
                     } else {
                         rest.len()
                     };
@@ -601,13 +594,54 @@ impl Scope<'_> {
 
 fn get_attr(v: Value, name: &str) -> Value {
     match v {
-        Value::Object(mut m) => m
-            .remove(name)
-            .unwrap_or_else(|| error(format!("object has no attribute {name:?}"))),
-        Value::String(s) if is_placeholder(&s) => value::after_apply(&s),
-        Value::Null => error(format!("attribute {name:?} of null")),
-        other => error(format!("a {} has no attributes", value::type_name(&other))),
+        Value::Object(mut m) => m.remove(name).unwrap_or_else(|| no_attribute(name)),
+        other => get_attr_ref(&other, name).map_or_else(|u| u, Value::clone),
     }
+}
+
+fn no_attribute(name: &str) -> Value {
+    error(format!("object has no attribute {name:?}"))
+}
+
+/// `v.name` by reference; `Err` holds the unknown that results instead.
+fn get_attr_ref<'v>(v: &'v Value, name: &str) -> Result<&'v Value, Value> {
+    match v {
+        Value::Object(m) => m.get(name).ok_or_else(|| no_attribute(name)),
+        Value::String(s) if is_placeholder(s) => Err(value::after_apply(s)),
+        Value::Null => Err(error(format!("attribute {name:?} of null"))),
+        other => Err(error(format!(
+            "a {} has no attributes",
+            value::type_name(other)
+        ))),
+    }
+}
+
+/// `v[k]` by reference; `Err` holds the unknown that results instead.
+fn index_ref<'v>(v: &'v Value, k: &Value) -> Result<&'v Value, Value> {
+    if let Some(r) = first_unknown(k) {
+        return Err(unk(r));
+    }
+    match v {
+        Value::Array(items) => value::as_i64(k)
+            .and_then(|i| usize::try_from(i).ok())
+            .and_then(|i| items.get(i))
+            .ok_or_else(|| out_of_range(k, items.len())),
+        Value::Object(m) => match value::to_str(k) {
+            Some(s) => m.get(&s).ok_or_else(|| key_not_found(&s)),
+            None => Err(error("map key must be a string")),
+        },
+        Value::String(s) if is_placeholder(s) => Err(value::after_apply(s)),
+        Value::Null => Err(error("index of null")),
+        other => Err(error(format!("cannot index a {}", value::type_name(other)))),
+    }
+}
+
+fn out_of_range(k: &Value, len: usize) -> Value {
+    error(format!("index {k} out of range for a list of {len}"))
+}
+
+fn key_not_found(key: &str) -> Value {
+    error(format!("key {key:?} not found"))
 }
 
 /// `v[k]` on a list (numeric index) or a map (string key).
@@ -616,30 +650,15 @@ pub fn index(v: Value, k: &Value) -> Value {
         return unk(r);
     }
     match v {
-        Value::Array(mut items) => match value::as_i64(k) {
-            Some(i) if i >= 0 && (i as u64) < items.len() as u64 =>
-            {
-                #[expect(
-                    clippy::cast_possible_truncation,
-                    clippy::cast_sign_loss,
-                    reason = "bounds checked"
-                )]
-                items.swap_remove(i as usize)
-            }
-            _ => error(format!(
-                "index {k} out of range for a list of {}",
-                items.len()
-            )),
+        Value::Array(mut items) => match value::as_i64(k).and_then(|i| usize::try_from(i).ok()) {
+            Some(i) if i < items.len() => items.swap_remove(i),
+            _ => out_of_range(k, items.len()),
         },
         Value::Object(mut m) => match value::to_str(k) {
-            Some(s) => m
-                .remove(&s)
-                .unwrap_or_else(|| error(format!("key {s:?} not found"))),
+            Some(s) => m.remove(&s).unwrap_or_else(|| key_not_found(&s)),
             None => error("map key must be a string"),
         },
-        Value::String(s) if is_placeholder(&s) => value::after_apply(&s),
-        Value::Null => error("index of null"),
-        other => error(format!("cannot index a {}", value::type_name(&other))),
+        other => index_ref(&other, k).map_or_else(|u| u, Value::clone),
     }
 }
 
@@ -660,8 +679,8 @@ pub fn iterate(coll: Value) -> Result<Vec<(Value, Value)>, Value> {
     }
 }
 
-fn binary(op: BinaryOperator, lhs: &Value, rhs: &Value) -> Value {
-    use BinaryOperator as B;
+fn binary(op: BinaryOp, lhs: &Value, rhs: &Value) -> Value {
+    use BinaryOp as B;
     for side in [lhs, rhs] {
         if let Some(r) = first_unknown(side) {
             if !matches!(op, B::Eq | B::NotEq) || is_unknown(side) {

@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use hcl_edit::expr::Expression;
+use super::hcl::{self, ast::Expr};
 use serde_json::{Map, Value};
 
 use super::module::{Env, Scope};
@@ -21,13 +21,7 @@ use crate::model::first_unknown;
 type R = Result<Value, Value>;
 
 /// Calls function `name` with unevaluated `args` (so `try`/`can` can catch errors).
-pub fn call(
-    scope: &Scope<'_>,
-    name: &str,
-    args: &[&Expression],
-    expand_final: bool,
-    env: &Env,
-) -> Value {
+pub fn call(scope: &Scope<'_>, name: &str, args: &[Expr], expand_final: bool, env: &Env) -> Value {
     match name {
         "try" => {
             for a in args {
@@ -771,10 +765,10 @@ fn dispatch(scope: &Scope<'_>, name: &str, args: Vec<Value>) -> R {
         "templatefile" => {
             let src = read_file(scope, &text(a0()?)?)?;
             let vars = map(a1()?)?;
-            let tpl = hcl_edit::parser::parse_template(&src)
-                .map_err(|e| error(format!("templatefile: {}", e.message())))?;
+            let tpl = hcl::parse_template(&src)
+                .map_err(|e| error(format!("templatefile: {}", e.message)))?;
             let env: Env = vars.into_iter().collect();
-            scope.eval_template(&tpl, &env)
+            scope.eval(&tpl, &env)
         }
         "basename" => {
             let p = text(a0()?)?;

@@ -10,9 +10,11 @@
 //! Terraform interpolation string `"${aws_kms_key.k.arn}"` (known to be set, value known
 //! only after apply), which is also what joins resolve against.
 
+mod compact;
 mod discover;
 mod eval;
 mod functions;
+mod hcl;
 mod module;
 mod parse;
 #[cfg(test)]
@@ -79,6 +81,14 @@ pub struct Output {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// What the loader threads produce: instances still packed.
+#[derive(Default)]
+struct Loaded {
+    instances: Vec<module::Emitted>,
+    inputs: Vec<Input>,
+    diagnostics: Vec<Diagnostic>,
+}
+
 /// Discovers Terraform under `paths`, evaluates every root module (a directory no other
 /// scanned module calls) with its local module calls, and returns the expanded instances.
 ///
@@ -93,8 +103,8 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Output {
         .name("vouch-terraform".to_owned())
         .stack_size(LOADER_STACK_BYTES)
         .spawn(move || load_inner(&owned_paths, &owned_options));
-    match spawned {
-        Ok(handle) => handle.join().unwrap_or_else(|_| Output {
+    let loaded = match spawned {
+        Ok(handle) => handle.join().unwrap_or_else(|_| Loaded {
             diagnostics: vec![Diagnostic {
                 level: DiagnosticLevel::Error,
                 code: "internal-error".to_owned(),
@@ -104,23 +114,21 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Output {
                 message: "the Terraform loader failed unexpectedly; results are incomplete"
                     .to_owned(),
             }],
-            ..Output::default()
+            ..Loaded::default()
         }),
         Err(_) => load_inner(paths, options),
+    };
+    // Unpacked here, on the caller's thread: the instances live in its memory, which the
+    // caller reuses once it drops them, not in the loader threads' (see `compact`).
+    Output {
+        instances: loaded
+            .instances
+            .into_iter()
+            .map(module::Emitted::unpack)
+            .collect(),
+        inputs: loaded.inputs,
+        diagnostics: loaded.diagnostics,
     }
-}
-
-/// Reads and parses files in parallel on the current rayon pool (parsing is most of a
-/// Terraform load).
-fn parse_all<'a>(
-    files: impl Iterator<Item = &'a discover::SourceFile>,
-) -> BTreeMap<PathBuf, module::ParsedFile> {
-    use rayon::prelude::*;
-    let files: Vec<&discover::SourceFile> = files.collect();
-    files
-        .par_iter()
-        .map(|f| (f.path.clone(), module::ParsedFile::read(f)))
-        .collect()
 }
 
 /// Stack of the loader thread and of its workers: evaluation and the parser recurse.
@@ -132,16 +140,50 @@ static LOCAL_SOURCE: std::sync::LazyLock<Option<regex::Regex>> = std::sync::Lazy
     regex::Regex::new(r#"(?m)^\s*"?source"?\s*[=:]\s*"(\.\.?/[^"]*)""#).ok()
 });
 
-/// Splits the discovered modules into groups that no local module call crosses. Groups are
-/// loaded one after another (two at a time on two cores), so a scan of many independent
-/// projects holds one project's syntax trees at a time instead of all of them.
-fn independent_groups(found: &discover::Discovery) -> Vec<Vec<PathBuf>> {
+/// Local module calls of every discovered module directory, read in one pass over the files
+/// (in parallel on the current rayon pool).
+struct CallScan {
+    /// Groups of directories that no local module call crosses, found with [`LOCAL_SOURCE`]
+    /// on the raw text. Groups are loaded one after another (two at a time on two cores), so
+    /// a scan of many independent projects holds one project's modules at a time.
+    groups: Vec<Vec<PathBuf>>,
+    /// The exact local calls of each directory, from its parsed `module` blocks: what decides
+    /// which modules of a group are roots, before any module is loaded.
+    targets: BTreeMap<PathBuf, BTreeSet<PathBuf>>,
+}
+
+fn scan_calls(found: &discover::Discovery) -> CallScan {
+    use rayon::prelude::*;
     let dirs: Vec<&PathBuf> = found.modules.keys().collect();
     let index: BTreeMap<&PathBuf, usize> = dirs.iter().enumerate().map(|(i, d)| (*d, i)).collect();
-    let Some(re) = LOCAL_SOURCE.as_ref() else {
-        // Without the pattern, one group: more memory held at once, never a wrong root.
-        return vec![dirs.into_iter().cloned().collect()];
-    };
+    let files: Vec<(usize, &discover::SourceFile)> = dirs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, d)| found.modules[*d].files.iter().map(move |f| (i, f)))
+        .collect();
+    // Per file: directories the pattern links it to, and its exact local calls.
+    let per_file: Vec<(Vec<usize>, Vec<PathBuf>)> = files
+        .par_iter()
+        .map(|&(i, file)| {
+            let dir = dirs[i];
+            // Oversized and unreadable files are reported by the loader; here they call nothing.
+            let Some(text) = module::scan_text(file) else {
+                return (Vec::new(), Vec::new());
+            };
+            let exact = module::file_local_targets(file, &text, dir);
+            let linked = match LOCAL_SOURCE.as_ref() {
+                Some(re) => re
+                    .captures_iter(&text)
+                    .filter_map(|cap| std::fs::canonicalize(dir.join(&cap[1])).ok())
+                    .filter_map(|t| index.get(&t).copied())
+                    .collect(),
+                None => Vec::new(),
+            };
+            (linked, exact)
+        })
+        .collect();
+
+    let mut targets: BTreeMap<PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
     let mut parent: Vec<usize> = (0..dirs.len()).collect();
     fn root(parent: &mut [usize], mut i: usize) -> usize {
         while parent[i] != i {
@@ -150,35 +192,28 @@ fn independent_groups(found: &discover::Discovery) -> Vec<Vec<PathBuf>> {
         }
         i
     }
-    for (i, dir) in dirs.iter().enumerate() {
-        for file in &found.modules[*dir].files {
-            // Oversized and unreadable files are reported by the loader; here they call nothing.
-            let small =
-                std::fs::metadata(&file.path).is_ok_and(|m| m.len() <= module::MAX_FILE_BYTES);
-            let Some(text) = small
-                .then(|| std::fs::read_to_string(&file.path).ok())
-                .flatten()
-            else {
-                continue;
-            };
-            for cap in re.captures_iter(&text) {
-                let target = std::fs::canonicalize(dir.join(&cap[1]));
-                if let Some(&j) = target.ok().as_ref().and_then(|t| index.get(t)) {
-                    let (a, b) = (root(&mut parent, i), root(&mut parent, j));
-                    parent[a.max(b)] = a.min(b);
-                }
-            }
+    for ((i, _), (linked, exact)) in files.iter().zip(per_file) {
+        targets.entry(dirs[*i].clone()).or_default().extend(exact);
+        for j in linked {
+            let (a, b) = (root(&mut parent, *i), root(&mut parent, j));
+            parent[a.max(b)] = a.min(b);
         }
     }
-    let mut groups: BTreeMap<usize, Vec<PathBuf>> = BTreeMap::new();
-    for (i, dir) in dirs.iter().enumerate() {
-        let r = root(&mut parent, i);
-        groups.entry(r).or_default().push((*dir).clone());
-    }
-    groups.into_values().collect()
+    let groups = if LOCAL_SOURCE.is_some() {
+        let mut groups: BTreeMap<usize, Vec<PathBuf>> = BTreeMap::new();
+        for (i, dir) in dirs.iter().enumerate() {
+            let r = root(&mut parent, i);
+            groups.entry(r).or_default().push((*dir).clone());
+        }
+        groups.into_values().collect()
+    } else {
+        // Without the pattern, one group: more memory held at once, never a wrong root.
+        vec![dirs.into_iter().cloned().collect()]
+    };
+    CallScan { groups, targets }
 }
 
-fn load_inner(paths: &[PathBuf], options: &Options) -> Output {
+fn load_inner(paths: &[PathBuf], options: &Options) -> Loaded {
     let mut found = discover::discover(paths);
     let allowed_roots: Vec<PathBuf> = paths
         .iter()
@@ -198,7 +233,16 @@ fn load_inner(paths: &[PathBuf], options: &Options) -> Output {
         })
         .filter_map(|d| std::fs::canonicalize(d).ok())
         .collect();
-    let groups: Vec<BTreeMap<PathBuf, discover::FoundModule>> = independent_groups(&found)
+    let pool = rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("vouch-terraform-{i}"))
+        .stack_size(LOADER_STACK_BYTES)
+        .build();
+    let scan = match &pool {
+        Ok(pool) => pool.install(|| scan_calls(&found)),
+        Err(_) => scan_calls(&found),
+    };
+    let CallScan { groups, targets } = scan;
+    let groups: Vec<BTreeMap<PathBuf, discover::FoundModule>> = groups
         .into_iter()
         .map(|dirs| {
             dirs.into_iter()
@@ -206,12 +250,8 @@ fn load_inner(paths: &[PathBuf], options: &Options) -> Output {
                 .collect()
         })
         .collect();
-    let load = |modules| load_group(modules, options, &allowed_roots);
-    let outputs: Vec<Output> = match rayon::ThreadPoolBuilder::new()
-        .thread_name(|i| format!("vouch-terraform-{i}"))
-        .stack_size(LOADER_STACK_BYTES)
-        .build()
-    {
+    let load = |modules| load_group(modules, &targets, options, &allowed_roots);
+    let outputs: Vec<Loaded> = match &pool {
         Ok(pool) => pool.install(|| {
             use rayon::prelude::*;
             groups.into_par_iter().map(load).collect()
@@ -220,9 +260,9 @@ fn load_inner(paths: &[PathBuf], options: &Options) -> Output {
         Err(_) => groups.into_iter().map(load).collect(),
     };
 
-    let mut merged = Output {
+    let mut merged = Loaded {
         diagnostics: std::mem::take(&mut found.diagnostics),
-        ..Output::default()
+        ..Loaded::default()
     };
     for out in outputs {
         merged.instances.extend(out.instances);
@@ -242,78 +282,111 @@ fn load_inner(paths: &[PathBuf], options: &Options) -> Output {
     merged
 }
 
-/// Loads one group of modules that call only each other: every module, then its roots.
+/// Loads one group of modules that call only each other: its roots one after another, each
+/// with the modules it calls.
+///
+/// Modules are read and parsed when evaluation first needs them and forgotten as soon as no
+/// root still to come can reach them, so a group of many projects sharing a few modules
+/// holds the shared modules plus one project's, not every syntax tree of the group.
 fn load_group(
     modules: BTreeMap<PathBuf, discover::FoundModule>,
+    targets: &BTreeMap<PathBuf, BTreeSet<PathBuf>>,
     options: &Options,
     allowed_roots: &[PathBuf],
-) -> Output {
+) -> Loaded {
     let files: BTreeMap<PathBuf, Vec<discover::SourceFile>> = modules
         .iter()
         .map(|(dir, m)| (dir.clone(), m.files.clone()))
         .collect();
-    let parsed = parse_all(files.values().flatten());
-    let loader = module::Loader::new(options.clone(), allowed_roots.to_vec(), files, parsed);
-    let found = discover::Discovery {
-        modules,
-        ..discover::Discovery::default()
-    };
+    let loader = module::Loader::new(options.clone(), allowed_roots.to_vec(), files);
+    let no_calls = BTreeSet::new();
+    let calls_of = |d: &PathBuf| targets.get(d).unwrap_or(&no_calls);
 
-    // Load every discovered module in display order, then pick the roots.
-    let mut order: Vec<(&PathBuf, &discover::FoundModule)> = found.modules.iter().collect();
+    // Modules in display order; roots are those no other module of the group calls.
+    let mut order: Vec<(&PathBuf, &discover::FoundModule)> = modules.iter().collect();
     order.sort_by(|a, b| a.1.display_dir.cmp(&b.1.display_dir));
-    let defs: Vec<Rc<module::ModuleDef>> = order
+    let called: BTreeSet<&PathBuf> = order
         .iter()
-        .map(|(dir, m)| loader.module_def(dir, &m.display_dir))
+        .flat_map(|(d, _)| calls_of(d).iter().filter(move |t| *t != *d))
         .collect();
-    let called: BTreeSet<PathBuf> = defs
+    let mut roots: Vec<&PathBuf> = order
         .iter()
-        .flat_map(|d| d.local_targets.iter().filter(|t| **t != d.dir).cloned())
+        .map(|(d, _)| *d)
+        .filter(|d| !called.contains(d))
         .collect();
-    let mut roots: Vec<Rc<module::ModuleDef>> = defs
-        .iter()
-        .filter(|d| !called.contains(&d.dir))
-        .cloned()
-        .collect();
-    // Modules that only call each other (a cycle with no outside caller) are evaluated as
-    // roots too, so the cycle is reported instead of silently skipped.
-    let mut reached = BTreeSet::new();
-    let mark = |start: &PathBuf, reached: &mut BTreeSet<PathBuf>| {
+    // What a root reaches: itself and, transitively, the group's modules it calls.
+    let reach = |start: &PathBuf| {
+        let mut reached = BTreeSet::new();
         let mut todo = vec![start.clone()];
         while let Some(d) = todo.pop() {
-            if reached.insert(d.clone()) {
-                if let Some(def) = defs.iter().find(|x| x.dir == d) {
-                    todo.extend(def.local_targets.iter().cloned());
-                }
+            if modules.contains_key(&d) && reached.insert(d.clone()) {
+                todo.extend(calls_of(&d).iter().cloned());
             }
         }
+        reached
     };
+    // Modules that only call each other (a cycle with no outside caller) are evaluated as
+    // roots too, so the cycle is reported instead of silently skipped.
+    let mut reached: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut reaches: Vec<BTreeSet<PathBuf>> = Vec::new();
     for r in &roots {
-        mark(&r.dir, &mut reached);
+        let set = reach(r);
+        reached.extend(set.iter().cloned());
+        reaches.push(set);
     }
-    for d in &defs {
-        if !reached.contains(&d.dir) {
-            mark(&d.dir, &mut reached);
-            roots.push(Rc::clone(d));
+    for (d, _) in &order {
+        if !reached.contains(*d) {
+            let set = reach(d);
+            reached.extend(set.iter().cloned());
+            reaches.push(set);
+            roots.push(d);
+        }
+    }
+    // How many roots still to be evaluated reach each module.
+    let mut pending: BTreeMap<&PathBuf, usize> = BTreeMap::new();
+    for set in &reaches {
+        for d in set {
+            if let Some((key, _)) = modules.get_key_value(d) {
+                *pending.entry(key).or_default() += 1;
+            }
         }
     }
 
-    for def in roots {
+    for (dir, set) in roots.iter().zip(&reaches) {
+        let display = &modules[*dir].display_dir;
+        let def = loader.module_def(dir, display);
         let ctx = Rc::new(loader.root_ctx(&def));
         let vars = root_variables(&loader, &def, &ctx);
         let scope = module::Scope::new(
             &loader,
-            Rc::clone(&def),
+            def,
             ctx,
             Vec::new(),
             Vec::new(),
-            vec![def.dir.clone()],
+            vec![(*dir).clone()],
             vars,
         );
         scope.emit();
+        drop(scope);
+        for d in set {
+            if let Some(n) = pending.get_mut(d) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    loader.evict(d);
+                }
+            }
+        }
+    }
+    // A module no evaluation reached (its callers failed to resolve it) is still read, so that
+    // its files are inputs and its syntax errors are reported.
+    for (dir, m) in &order {
+        if !loader.was_loaded(dir) {
+            loader.module_def(dir, &m.display_dir);
+            loader.evict(dir);
+        }
     }
 
-    Output {
+    Loaded {
         instances: loader.instances.take(),
         inputs: loader.inputs.take(),
         diagnostics: loader.diagnostics.take(),

@@ -4,18 +4,20 @@
 //! order; a reference back into something being evaluated is a cycle and yields an unknown
 //! plus a diagnostic instead of recursing.
 //!
-//! Invariants: a module directory is parsed once per load; module nesting is bounded by
-//! [`MAX_MODULE_DEPTH`]; a call into a directory already on the call stack is a cycle.
+//! Invariants: a loaded module is shared by every instance of it until the loader evicts
+//! it (then a later use parses it again, with the same result); module nesting is bounded
+//! by [`MAX_MODULE_DEPTH`]; a call into a directory already on the call stack is a cycle.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use hcl_edit::expr::Expression;
 use serde_json::{Map, Value};
 
+use super::compact;
 use super::discover::{display_join, list_dir, SourceFile};
+use super::hcl::ast::{Expr, ObjectKey, Part};
 use super::parse::{self, Attr, Block, Body, Lines};
 use super::value::{self, is_unknown, unk};
 use super::{Mode, Options, TfInstance};
@@ -27,7 +29,53 @@ pub const MAX_MODULE_DEPTH: usize = 32;
 pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 
 /// Variables bound while evaluating (`count`, `each`, `for` variables, dynamic iterators).
-pub type Env = BTreeMap<String, Value>;
+///
+/// A persistent list: binding a name makes a new environment that shares the enclosing one,
+/// so a `for` over many items never copies the bindings around it. The newest binding of a
+/// name shadows older ones.
+#[derive(Clone, Default)]
+pub struct Env(Option<Rc<Binding>>);
+
+struct Binding {
+    name: String,
+    value: Value,
+    next: Env,
+}
+
+impl Env {
+    /// No bindings.
+    pub fn new() -> Self {
+        Self(None)
+    }
+
+    /// The value bound to `name`, if any.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        let mut cur = self.0.as_deref();
+        while let Some(b) = cur {
+            if b.name == name {
+                return Some(&b.value);
+            }
+            cur = b.next.0.as_deref();
+        }
+        None
+    }
+
+    /// This environment with `name` bound to `value`.
+    pub fn with(&self, name: impl Into<String>, value: Value) -> Self {
+        Self(Some(Rc::new(Binding {
+            name: name.into(),
+            value,
+            next: self.clone(),
+        })))
+    }
+}
+
+impl FromIterator<(String, Value)> for Env {
+    fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Self {
+        iter.into_iter()
+            .fold(Env::new(), |env, (name, value)| env.with(name, value))
+    }
+}
 
 /// Arguments of a resource body that are meta-arguments, not values.
 const RESOURCE_META_ATTRS: &[&str] = &["count", "for_each", "provider", "depends_on"];
@@ -64,8 +112,8 @@ pub struct Named<T> {
 /// A `variable` block: its default and type constraint.
 #[derive(Debug)]
 pub struct VarDef {
-    pub default: Option<Expression>,
-    pub ty: Option<Expression>,
+    pub default: Option<Expr>,
+    pub ty: Option<Expr>,
 }
 
 /// The parsed configuration of one module directory.
@@ -74,8 +122,8 @@ pub struct ModuleDef {
     pub dir: PathBuf,
     pub display: String,
     pub variables: BTreeMap<String, Named<VarDef>>,
-    pub locals: BTreeMap<String, Named<Expression>>,
-    pub outputs: BTreeMap<String, Named<Expression>>,
+    pub locals: BTreeMap<String, Named<Expr>>,
+    pub outputs: BTreeMap<String, Named<Expr>>,
     /// Keyed `type.name` (managed) or `data.type.name`.
     pub resources: BTreeMap<String, ResDef>,
     pub calls: BTreeMap<String, Named<Block>>,
@@ -87,11 +135,14 @@ pub struct ModuleDef {
 pub fn literal_source(body: &Body) -> Option<String> {
     let attr = body.attr("source")?;
     match &attr.expr {
-        Expression::String(s) => Some(s.value().clone()),
-        Expression::StringTemplate(t) => {
+        Expr::String(s) => Some(s.to_string()),
+        Expr::Template(parts) => {
             let mut out = String::new();
-            for el in t.iter() {
-                out.push_str(el.as_literal()?.value());
+            for part in parts.iter() {
+                match part {
+                    Part::Literal(s) => out.push_str(s),
+                    _ => return None,
+                }
             }
             Some(out)
         }
@@ -102,6 +153,40 @@ pub fn literal_source(body: &Body) -> Option<String> {
 /// True for sources Terraform treats as local paths.
 pub fn is_local_source(source: &str) -> bool {
     source.starts_with("./") || source.starts_with("../") || source == "." || source == ".."
+}
+
+/// An instance as the loader keeps it until the load returns: its values and attribute
+/// lines packed (see [`compact`]), the rest as in [`TfInstance`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Emitted {
+    pub mode: Mode,
+    pub resource_type: String,
+    pub name: String,
+    pub address: String,
+    pub module_chain: Vec<String>,
+    pub file: String,
+    pub start_line: u32,
+    pub end_line: u32,
+    pub packed: compact::Packed,
+}
+
+impl Emitted {
+    /// The instance with its values unpacked.
+    pub fn unpack(self) -> TfInstance {
+        let (values, attribute_lines) = compact::unpack(&self.packed);
+        TfInstance {
+            mode: self.mode,
+            resource_type: self.resource_type,
+            name: self.name,
+            address: self.address,
+            module_chain: self.module_chain,
+            file: self.file,
+            start_line: self.start_line,
+            end_line: self.end_line,
+            values,
+            attribute_lines,
+        }
+    }
 }
 
 /// How a resource or module call expands.
@@ -152,51 +237,127 @@ pub struct RootCtx {
     pub manifest: BTreeMap<String, (PathBuf, String)>,
 }
 
+/// Reads a file's bytes, refusing files over [`MAX_FILE_BYTES`].
+fn read_bytes(path: &Path, display: &str) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read {display}: {e}"))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "{display} is {} bytes, larger than the {MAX_FILE_BYTES}-byte limit",
+            meta.len()
+        ));
+    }
+    std::fs::read(path).map_err(|e| format!("cannot read {display}: {e}"))
+}
+
+/// The bytes as configuration text: not binary, valid UTF-8.
+fn text_of(bytes: Vec<u8>, display: &str) -> Result<String, String> {
+    if bytes.contains(&0) {
+        return Err(format!("{display} is a binary file"));
+    }
+    String::from_utf8(bytes).map_err(|_| format!("{display} is not UTF-8 text"))
+}
+
 /// Reads a file as UTF-8 text: the input record (when the bytes could be read) and the text
 /// or why there is none.
 fn read_text(path: &Path, display: &str) -> (Option<Input>, Result<String, String>) {
-    let meta = match std::fs::metadata(path) {
-        Ok(meta) => meta,
-        Err(e) => return (None, Err(format!("cannot read {display}: {e}"))),
-    };
-    if meta.len() > MAX_FILE_BYTES {
-        let too_big = format!(
-            "{display} is {} bytes, larger than the {MAX_FILE_BYTES}-byte limit",
-            meta.len()
-        );
-        return (None, Err(too_big));
+    match read_bytes(path, display) {
+        Ok(bytes) => (
+            Some(Input::from_bytes(display.to_owned(), &bytes)),
+            text_of(bytes, display),
+        ),
+        Err(e) => (None, Err(e)),
     }
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) => return (None, Err(format!("cannot read {display}: {e}"))),
-    };
-    let input = Some(Input::from_bytes(display.to_owned(), &bytes));
-    if bytes.contains(&0) {
-        return (input, Err(format!("{display} is a binary file")));
-    }
-    let text = String::from_utf8(bytes).map_err(|_| format!("{display} is not UTF-8 text"));
-    (input, text)
 }
 
-/// One Terraform file read and parsed, before any module uses it.
+/// Parses a file's text with the syntax its name says.
+fn parse_source(display: &str, text: &str) -> Result<Body, Diagnostic> {
+    if display.ends_with(".json") {
+        parse::parse_json(display, text)
+    } else {
+        parse::parse_hcl(display, text)
+    }
+}
+
+/// Canonical directories of the local module calls (`source = "./x"`) in `body`, a file of
+/// the module in `dir`: the calls [`Loader::module_def`] records in
+/// [`ModuleDef::local_targets`].
+pub fn local_targets(body: &Body, dir: &Path) -> Vec<PathBuf> {
+    body.blocks
+        .iter()
+        .filter(|b| b.kind == "module" && !b.labels.is_empty())
+        .filter_map(|b| literal_source(&b.body))
+        .filter(|src| is_local_source(src))
+        .filter_map(|src| std::fs::canonicalize(dir.join(src)).ok())
+        .collect()
+}
+
+/// A configuration file's text for scanning: `None` when it is too large, unreadable or not
+/// UTF-8 (the loader reports those).
+pub fn scan_text(file: &SourceFile) -> Option<String> {
+    read_bytes(&file.path, &file.display)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+}
+
+/// The local module calls in a configuration file's `text`, found without keeping its
+/// syntax tree; empty when the loader would not read the file (binary) or cannot parse it,
+/// since it then calls nothing when loaded either.
+pub fn file_local_targets(file: &SourceFile, text: &str, dir: &Path) -> Vec<PathBuf> {
+    if text.contains('\0') || !may_have_module_block(&file.display, text) {
+        return Vec::new();
+    }
+    parse_source(&file.display, text)
+        .map(|body| local_targets(&body, dir))
+        .unwrap_or_default()
+}
+
+/// False only when `text` certainly holds no `module` block with a local `source`, so that
+/// most files need no parse here.
+///
+/// A native-syntax body item starts its line, after whitespace or a `/* */` comment (any file
+/// with a block comment is therefore parsed). A local source is a literal whose text starts
+/// with a dot: a quoted `"./`, `"../`, `"."` or `".."`, an escaped dot (`\u002e`), or a
+/// heredoc whose first line starts with a dot.
+fn may_have_module_block(display: &str, text: &str) -> bool {
+    if !LOCAL_LITERAL.as_ref().is_none_or(|re| re.is_match(text)) {
+        return false;
+    }
+    if display.ends_with(".json") {
+        return text.contains("\"module\"");
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    text.contains("/*")
+        || text.lines().any(|line| {
+            line.trim_start()
+                .strip_prefix("module")
+                .is_some_and(|rest| {
+                    rest.starts_with(|c: char| c.is_whitespace() || matches!(c, '"' | '{' | '/'))
+                })
+        })
+}
+
+/// Text that can start a literal local path (see [`may_have_module_block`]); without the
+/// pattern every candidate file is parsed.
+static LOCAL_LITERAL: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r#""(?:\.\.?/|\.\.?"|\\[uU]0*2[eE])|<<-?[\p{XID_Start}_][\p{XID_Continue}-]*\r?\n[ \t]*\."#,
+    )
+    .ok()
+});
+
+/// One Terraform file read and parsed.
 pub struct ParsedFile {
     input: Option<Input>,
     body: Result<Body, Diagnostic>,
 }
 
 impl ParsedFile {
-    /// Reads and parses `file`; pure, so files can be parsed in parallel.
+    /// Reads and parses `file`.
     pub fn read(file: &SourceFile) -> Self {
         let (input, text) = read_text(&file.path, &file.display);
         let body = text
             .map_err(|msg| parse::parse_error(&file.display, 1, 1, msg))
-            .and_then(|text| {
-                if file.display.ends_with(".json") {
-                    parse::parse_json(&file.display, &text)
-                } else {
-                    parse::parse_hcl(&file.display, &text)
-                }
-            });
+            .and_then(|text| parse_source(&file.display, &text));
         Self { input, body }
     }
 }
@@ -207,12 +368,18 @@ pub struct Loader {
     /// Canonical scanned paths: `file()` never reads outside them.
     pub allowed_roots: Vec<PathBuf>,
     pub found: BTreeMap<PathBuf, Vec<SourceFile>>,
+    /// Modules loaded and not yet evicted (see [`Loader::evict`]).
     defs: RefCell<BTreeMap<PathBuf, Rc<ModuleDef>>>,
-    /// Files parsed ahead of time (in parallel), taken by the first module that reads them.
-    parsed: RefCell<BTreeMap<PathBuf, ParsedFile>>,
+    /// Every module directory loaded so far, evicted or not.
+    loaded: RefCell<BTreeSet<PathBuf>>,
     pub diagnostics: RefCell<Vec<Diagnostic>>,
     pub inputs: RefCell<Vec<Input>>,
-    pub instances: RefCell<Vec<TfInstance>>,
+    pub instances: RefCell<Vec<Emitted>>,
+    /// `(file, address)` of every instance recorded. A module called under the same name by
+    /// several roots yields the same instance once per root; the load keeps only the first
+    /// (a file belongs to one group, so this is the load's final de-duplication, done before
+    /// the copy is made).
+    emitted: RefCell<BTreeSet<(String, String)>>,
     /// Current evaluation nesting (expressions, references, modules).
     pub depth: Cell<u32>,
     pub cwd: String,
@@ -223,7 +390,6 @@ impl Loader {
         options: Options,
         allowed_roots: Vec<PathBuf>,
         found: BTreeMap<PathBuf, Vec<SourceFile>>,
-        parsed: BTreeMap<PathBuf, ParsedFile>,
     ) -> Self {
         let cwd = std::env::current_dir()
             .map(|p| super::discover::display_path(&p))
@@ -233,10 +399,11 @@ impl Loader {
             allowed_roots,
             found,
             defs: RefCell::new(BTreeMap::new()),
-            parsed: RefCell::new(parsed),
+            loaded: RefCell::new(BTreeSet::new()),
             diagnostics: RefCell::new(Vec::new()),
             inputs: RefCell::new(Vec::new()),
             instances: RefCell::new(Vec::new()),
+            emitted: RefCell::new(BTreeSet::new()),
             depth: Cell::new(0),
             cwd,
         }
@@ -288,8 +455,7 @@ impl Loader {
             ..ModuleDef::default()
         };
         for file in &files {
-            let parsed = self.parsed.borrow_mut().remove(&file.path);
-            let ParsedFile { input, body } = parsed.unwrap_or_else(|| ParsedFile::read(file));
+            let ParsedFile { input, body } = ParsedFile::read(file);
             self.inputs.borrow_mut().extend(input);
             match body {
                 Ok(body) => self.add_file(&mut def, body, &file.display),
@@ -300,7 +466,20 @@ impl Loader {
         self.defs
             .borrow_mut()
             .insert(dir.to_path_buf(), Rc::clone(&def));
+        self.loaded.borrow_mut().insert(dir.to_path_buf());
         def
+    }
+
+    /// True when the module in `dir` was loaded at some point (it may be evicted since).
+    pub fn was_loaded(&self, dir: &Path) -> bool {
+        self.loaded.borrow().contains(dir)
+    }
+
+    /// Forgets the module in `dir` so that its syntax tree is freed once no scope uses it.
+    /// Loading it again later re-reads it; its inputs and diagnostics are then recorded twice,
+    /// which the caller's de-duplication absorbs.
+    pub fn evict(&self, dir: &Path) {
+        self.defs.borrow_mut().remove(dir);
     }
 
     fn add_file(&self, def: &mut ModuleDef, body: Body, file: &str) {
@@ -381,6 +560,8 @@ impl Loader {
                     if let Some(src) = literal_source(&block.body) {
                         if is_local_source(&src) {
                             if let Ok(c) = std::fs::canonicalize(def.dir.join(&src)) {
+                                // Keep in step with `local_targets`, which the loader uses to
+                                // find roots before any module is loaded.
                                 def.local_targets.insert(c);
                             }
                         }
@@ -484,8 +665,9 @@ pub struct Scope<'l> {
     /// Module directories on the call stack (cycle detection).
     pub stack: Vec<PathBuf>,
     pub vars: RefCell<BTreeMap<String, Value>>,
-    locals: RefCell<BTreeMap<String, Slot<Value>>>,
-    outputs: RefCell<BTreeMap<String, Slot<Value>>>,
+    /// Memoized; shared so that a reference can walk into a value without copying it.
+    locals: RefCell<BTreeMap<String, Slot<Rc<Value>>>>,
+    outputs: RefCell<BTreeMap<String, Slot<Rc<Value>>>>,
     resources: RefCell<BTreeMap<String, Slot<Rc<ResEval>>>>,
     calls: RefCell<BTreeMap<String, Slot<Rc<CallEval<'l>>>>>,
 }
@@ -537,15 +719,15 @@ impl<'l> Scope<'l> {
     /// Applies the parts of a type constraint that change values: `optional(T, default)`
     /// attributes of `object(...)` types are filled in (with the default or null), through
     /// `map`/`list`/`set` element types. Other conversions are left to the consumer.
-    fn convert(&self, v: Value, ty: &Expression, depth: u32) -> Value {
-        let Expression::FuncCall(f) = ty else {
+    fn convert(&self, v: Value, ty: &Expr, depth: u32) -> Value {
+        let Expr::Call(f) = ty else {
             return v;
         };
         if depth > 32 || first_unknown(&v).is_some() && is_unknown(&v) {
             return v;
         }
-        let arg0 = f.args.iter().next();
-        match (f.name.name.as_str(), v, arg0) {
+        let arg0 = f.args.first();
+        match (&*f.name, v, arg0) {
             ("optional", v, Some(inner)) => self.convert(v, inner, depth + 1),
             ("map", Value::Object(m), Some(inner)) => Value::Object(
                 m.into_iter()
@@ -558,27 +740,26 @@ impl<'l> Scope<'l> {
                     .map(|x| self.convert(x, inner, depth + 1))
                     .collect(),
             ),
-            ("object", Value::Object(mut m), Some(Expression::Object(attrs))) => {
+            ("object", Value::Object(mut m), Some(Expr::Object(attrs))) => {
                 for (k, aty) in attrs.iter() {
                     let key = match k {
-                        hcl_edit::expr::ObjectKey::Ident(id) => id.as_str().to_owned(),
-                        hcl_edit::expr::ObjectKey::Expression(e) => match e {
-                            Expression::String(s) => s.value().clone(),
-                            Expression::Variable(id) => id.as_str().to_owned(),
+                        ObjectKey::Name(name) => name.to_string(),
+                        ObjectKey::Expr(e) => match e {
+                            Expr::String(s) => s.to_string(),
+                            Expr::Var(name) => name.to_string(),
                             _ => continue,
                         },
                     };
-                    let aty = aty.expr();
                     match m.remove(&key) {
                         Some(x) if !x.is_null() => {
                             m.insert(key, self.convert(x, aty, depth + 1));
                         }
                         present => {
                             let default = match aty {
-                                Expression::FuncCall(of) if of.name.name.as_str() == "optional" => {
-                                    of.args.iter().nth(1).map(|d| {
+                                Expr::Call(of) if &*of.name == "optional" => {
+                                    of.args.get(1).map(|d| {
                                         let dv = self.eval(d, &Env::new());
-                                        match of.args.iter().next() {
+                                        match of.args.first() {
                                             Some(t) => self.convert(dv, t, depth + 1),
                                             None => dv,
                                         }
@@ -610,9 +791,9 @@ impl<'l> Scope<'l> {
     }
 
     /// Value of `local.name`.
-    pub fn local(&self, name: &str) -> Value {
+    pub fn local(&self, name: &str) -> Rc<Value> {
         match self.locals.borrow().get(name) {
-            Some(Slot::Done(v)) => return v.clone(),
+            Some(Slot::Done(v)) => return Rc::clone(v),
             Some(Slot::Busy) => {
                 let (file, line) = self
                     .def
@@ -626,38 +807,40 @@ impl<'l> Scope<'l> {
                     line,
                     format!("local.{name} depends on itself"),
                 );
-                return unk(format!("local.{name} is part of a dependency cycle"));
+                return Rc::new(unk(format!("local.{name} is part of a dependency cycle")));
             }
             None => {}
         }
         let Some(def) = self.def.locals.get(name) else {
-            return value::error(format!("local.{name} is not declared"));
+            return Rc::new(value::error(format!("local.{name} is not declared")));
         };
         self.locals.borrow_mut().insert(name.to_owned(), Slot::Busy);
-        let v = self.eval(&def.item, &Env::new());
+        let v = Rc::new(self.eval(&def.item, &Env::new()));
         self.locals
             .borrow_mut()
-            .insert(name.to_owned(), Slot::Done(v.clone()));
+            .insert(name.to_owned(), Slot::Done(Rc::clone(&v)));
         v
     }
 
     /// Value of output `name` of this module instance.
-    pub fn output(&self, name: &str) -> Value {
+    pub fn output(&self, name: &str) -> Rc<Value> {
         match self.outputs.borrow().get(name) {
-            Some(Slot::Done(v)) => return v.clone(),
-            Some(Slot::Busy) => return unk(format!("output {name} is part of a dependency cycle")),
+            Some(Slot::Done(v)) => return Rc::clone(v),
+            Some(Slot::Busy) => {
+                return Rc::new(unk(format!("output {name} is part of a dependency cycle")))
+            }
             None => {}
         }
         let Some(def) = self.def.outputs.get(name) else {
-            return value::error(format!("module has no output {name}"));
+            return Rc::new(value::error(format!("module has no output {name}")));
         };
         self.outputs
             .borrow_mut()
             .insert(name.to_owned(), Slot::Busy);
-        let v = self.eval(&def.item, &Env::new());
+        let v = Rc::new(self.eval(&def.item, &Env::new()));
         self.outputs
             .borrow_mut()
-            .insert(name.to_owned(), Slot::Done(v.clone()));
+            .insert(name.to_owned(), Slot::Done(Rc::clone(&v)));
         v
     }
 
@@ -668,7 +851,7 @@ impl<'l> Scope<'l> {
             names
                 .into_iter()
                 .map(|n| {
-                    let v = self.output(&n);
+                    let v = Value::clone(&self.output(&n));
                     (n, v)
                 })
                 .collect(),
@@ -685,19 +868,15 @@ impl<'l> Scope<'l> {
     ) -> (Expansion, Vec<(Value, Env)>) {
         let env = Env::new();
         let unknown_env = |reason: &str| {
-            let mut e = Env::new();
-            e.insert(
-                "count".to_owned(),
-                value::object([("index".to_owned(), unk(reason))]),
-            );
-            e.insert(
-                "each".to_owned(),
-                value::object([
-                    ("key".to_owned(), unk(reason)),
-                    ("value".to_owned(), unk(reason)),
-                ]),
-            );
-            e
+            Env::new()
+                .with("count", value::object([("index".to_owned(), unk(reason))]))
+                .with(
+                    "each",
+                    value::object([
+                        ("key".to_owned(), unk(reason)),
+                        ("value".to_owned(), unk(reason)),
+                    ]),
+                )
         };
         let unknown = |reason: String| {
             self.loader.diag(
@@ -722,9 +901,8 @@ impl<'l> Scope<'l> {
             };
             let items = (0..n)
                 .map(|i| {
-                    let mut e = Env::new();
-                    e.insert(
-                        "count".to_owned(),
+                    let e = Env::new().with(
+                        "count",
                         value::object([("index".to_owned(), Value::from(i))]),
                     );
                     (Value::from(i), e)
@@ -774,9 +952,8 @@ impl<'l> Scope<'l> {
             let items = pairs
                 .into_iter()
                 .map(|(k, val)| {
-                    let mut e = Env::new();
-                    e.insert(
-                        "each".to_owned(),
+                    let e = Env::new().with(
+                        "each",
                         value::object([
                             ("key".to_owned(), Value::String(k.clone())),
                             ("value".to_owned(), val),
@@ -903,7 +1080,7 @@ impl<'l> Scope<'l> {
             .body
             .attr("iterator")
             .and_then(|a| match &a.expr {
-                Expression::Variable(v) => Some(v.as_str().to_owned()),
+                Expr::Var(v) => Some(v.to_string()),
                 _ => None,
             })
             .unwrap_or_else(|| label.clone());
@@ -945,8 +1122,7 @@ impl<'l> Scope<'l> {
         };
         let group = groups.entry(label.clone()).or_default();
         for (k, v) in pairs {
-            let mut env2 = env.clone();
-            env2.insert(
+            let env2 = env.with(
                 iterator.clone(),
                 value::object([("key".to_owned(), k), ("value".to_owned(), v)]),
             );
@@ -1076,22 +1252,32 @@ impl<'l> Scope<'l> {
                 continue;
             };
             for inst in &r.instances {
-                self.loader.instances.borrow_mut().push(TfInstance {
+                let address = format!("{prefix}{}", inst.local_address);
+                if !self
+                    .loader
+                    .emitted
+                    .borrow_mut()
+                    .insert((def.file.clone(), address.clone()))
+                {
+                    continue;
+                }
+                self.loader.instances.borrow_mut().push(Emitted {
                     mode: def.mode,
                     resource_type: def.rtype.clone(),
                     name: def.name.clone(),
-                    address: format!("{prefix}{}", inst.local_address),
+                    address,
                     module_chain: self.chain.clone(),
                     file: def.file.clone(),
                     start_line: def.lines.0,
                     end_line: def.lines.1,
-                    values: Value::Object(inst.values.clone()),
-                    attribute_lines: inst.lines.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+                    packed: compact::pack(&inst.values, &inst.lines),
                 });
             }
         }
         // Outputs are evaluated so that cycles and bad references surface as diagnostics.
-        let _ = self.all_outputs();
+        for name in self.def.outputs.keys() {
+            let _ = self.output(name);
+        }
         let names: Vec<String> = self.def.calls.keys().cloned().collect();
         for name in names {
             if let Some(c) = self.call(&name) {

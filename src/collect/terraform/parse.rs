@@ -1,53 +1,18 @@
-//! Parsing of `.tf` (native syntax, via hcl-edit) and `.tf.json` files into a small
-//! intermediate form: bodies of attributes (with their hcl-edit expression and line range)
-//! and blocks (with labels and line range). The evaluator works on this form only, so both
-//! syntaxes share one evaluator.
+//! Parsing of `.tf` (native syntax, with [`super::hcl`]) and `.tf.json` files into bodies of
+//! attributes (with their expression and line range) and blocks (with labels and line
+//! range). Both syntaxes produce the same tree, so they share one evaluator.
 //!
 //! JSON syntax has no schema here: an array of objects under a resource is read as nested
 //! blocks, anything else as an argument, and strings are templates (as in Terraform), except
 //! in `variable` bodies where they are literals. JSON line numbers are found by searching for
 //! the quoted keys after their parent, which is exact for ordinary formatting.
 
-use hcl_edit::expr::Expression;
-use hcl_edit::structure::Structure;
-use hcl_edit::Span;
 use serde_json::Value;
 
+use super::hcl;
+pub use super::hcl::ast::{Attr, Block, Body, Lines};
+use super::hcl::ast::{Expr, ObjectKey};
 use crate::model::{Diagnostic, DiagnosticLevel};
-
-/// 1-based inclusive line range.
-pub type Lines = (u32, u32);
-
-/// An argument: `name = expr`.
-#[derive(Debug, Clone)]
-pub struct Attr {
-    pub name: String,
-    pub expr: Expression,
-    pub lines: Lines,
-}
-
-/// A block: `kind "label" { body }`.
-#[derive(Debug, Clone)]
-pub struct Block {
-    pub kind: String,
-    pub labels: Vec<String>,
-    pub body: Body,
-    pub lines: Lines,
-}
-
-/// A body: arguments and nested blocks, each in source order.
-#[derive(Debug, Clone, Default)]
-pub struct Body {
-    pub attrs: Vec<Attr>,
-    pub blocks: Vec<Block>,
-}
-
-impl Body {
-    /// The argument called `name`, if set.
-    pub fn attr(&self, name: &str) -> Option<&Attr> {
-        self.attrs.iter().find(|a| a.name == name)
-    }
-}
 
 /// Byte offset → line lookup for one source text.
 pub struct LineIndex {
@@ -58,7 +23,7 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(src: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
+        starts.extend(memchr::memchr_iter(b'\n', src.as_bytes()).map(|i| i + 1));
         Self {
             starts,
             len: src.len(),
@@ -70,22 +35,6 @@ impl LineIndex {
         let offset = offset.min(self.len);
         let idx = self.starts.partition_point(|&s| s <= offset);
         u32::try_from(idx.max(1)).unwrap_or(u32::MAX)
-    }
-
-    /// Line range of a byte span (end exclusive).
-    pub fn lines(&self, span: Option<std::ops::Range<usize>>, src: &str) -> Lines {
-        match span {
-            Some(r) => {
-                let mut end = r.end.max(r.start + 1) - 1;
-                // A span may end on the newline that terminates it: point at the content.
-                let bytes = src.as_bytes();
-                while end > r.start && bytes.get(end).is_some_and(u8::is_ascii_whitespace) {
-                    end -= 1;
-                }
-                (self.line(r.start), self.line(end))
-            }
-            None => (1, 1),
-        }
     }
 }
 
@@ -103,52 +52,12 @@ pub fn parse_error(file: &str, line: u32, column: u32, message: impl Into<String
 
 /// Parses native-syntax HCL.
 pub fn parse_hcl(display: &str, src: &str) -> Result<Body, Diagnostic> {
-    match hcl_edit::parser::parse_body(src) {
-        Ok(body) => {
-            let index = LineIndex::new(src);
-            Ok(convert_body(body, &index, src))
-        }
-        Err(e) => {
-            let loc = e.location();
-            Err(parse_error(
-                display,
-                u32::try_from(loc.line()).unwrap_or(u32::MAX),
-                u32::try_from(loc.column()).unwrap_or(u32::MAX),
-                e.message().to_owned(),
-            ))
-        }
-    }
+    hcl::parse_body(src).map_err(|e| parse_error(display, e.line, e.column, e.message))
 }
 
-fn convert_body(body: hcl_edit::structure::Body, index: &LineIndex, src: &str) -> Body {
-    let mut out = Body::default();
-    for structure in body {
-        match structure {
-            Structure::Attribute(a) => {
-                let lines = index.lines(a.span(), src);
-                out.attrs.push(Attr {
-                    name: a.key.as_str().to_owned(),
-                    expr: a.value,
-                    lines,
-                });
-            }
-            Structure::Block(b) => {
-                let lines = index.lines(b.span(), src);
-                out.blocks.push(Block {
-                    kind: b.ident.as_str().to_owned(),
-                    labels: b.labels.iter().map(|l| l.as_str().to_owned()).collect(),
-                    body: convert_body(b.body, index, src),
-                    lines,
-                });
-            }
-        }
-    }
-    out
-}
-
-/// Parses an expression from text (used for `-var` values and JSON syntax).
-pub fn parse_expression(text: &str) -> Option<Expression> {
-    hcl_edit::parser::parse_expr(text).ok()
+/// Parses an expression from text (used for `-var` values).
+pub fn parse_expression(text: &str) -> Option<Expr> {
+    hcl::parse_expr(text).ok()
 }
 
 /// Parses JSON-syntax Terraform (`.tf.json`).
@@ -290,13 +199,12 @@ impl JsonConv<'_> {
                     });
                 }
             } else {
-                let text = json_to_hcl(value, literal);
-                let expr = hcl_edit::parser::parse_expr(&text).map_err(|e| {
+                let expr = json_expr(value, literal).map_err(|e| {
                     parse_error(
                         self.display,
                         line,
                         1,
-                        format!("in \"{key}\": {}", e.message()),
+                        format!("in \"{key}\": {}", e.message),
                     )
                 })?;
                 body.attrs.push(Attr {
@@ -310,47 +218,32 @@ impl JsonConv<'_> {
     }
 }
 
-/// Renders a JSON value as an HCL expression; strings stay templates unless `literal`.
-fn json_to_hcl(v: &Value, literal: bool) -> String {
-    match v {
-        Value::Null => "null".to_owned(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => hcl_string(s, literal),
-        Value::Array(items) => {
-            let parts: Vec<String> = items.iter().map(|i| json_to_hcl(i, literal)).collect();
-            format!("[{}]", parts.join(", "))
-        }
-        Value::Object(m) => {
-            let parts: Vec<String> = m
+/// A JSON value as an expression; strings are templates unless `literal`.
+fn json_expr(v: &Value, literal: bool) -> Result<Expr, hcl::ParseError> {
+    Ok(match v {
+        Value::Null => Expr::Null,
+        Value::Bool(b) => Expr::Bool(*b),
+        Value::Number(n) if n.is_i64() || n.is_u64() => Expr::Number(n.clone()),
+        // A float reaches the evaluator as native syntax would hand it over: integral
+        // values as integers.
+        Value::Number(n) => n
+            .as_f64()
+            .and_then(hcl::number_from_f64)
+            .map_or(Expr::Null, Expr::Number),
+        Value::String(s) if literal => Expr::String(s.as_str().into()),
+        Value::String(s) => hcl::parse_template(s)?,
+        Value::Array(items) => Expr::Tuple(
+            items
                 .iter()
-                .map(|(k, v)| format!("{} = {}", hcl_string(k, true), json_to_hcl(v, literal)))
-                .collect();
-            format!("{{{}}}", parts.join(", "))
-        }
-    }
-}
-
-fn hcl_string(s: &str, literal: bool) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '$' | '%' if literal && chars.peek() == Some(&'{') => {
-                out.push(c);
-                out.push(c);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+                .map(|i| json_expr(i, literal))
+                .collect::<Result<_, _>>()?,
+        ),
+        Value::Object(m) => Expr::Object(
+            m.iter()
+                .map(|(k, v)| Ok((ObjectKey::Name(k.as_str().into()), json_expr(v, literal)?)))
+                .collect::<Result<_, hcl::ParseError>>()?,
+        ),
+    })
 }
 
 #[cfg(test)]

@@ -311,7 +311,7 @@ fn write(dir: &Path, name: &str, content: &[u8]) {
 fn hostile_input_never_panics() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
-    // 10,000 nested parentheses: hcl-edit rejects them with a located error.
+    // 10,000 nested parentheses: the parser rejects them with a located error.
     let deep = format!(
         "locals {{ x = {}1{} }}\n",
         "(".repeat(10_000),
@@ -437,4 +437,132 @@ fn a_module_called_from_another_scanned_path_is_not_a_root() {
         );
         assert_eq!(out.inputs.len(), 3);
     }
+}
+
+/// Loads one `main.tf` (or `main.tf.json`) written to a temporary directory.
+fn load_text(name: &str, text: &str) -> Output {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), name, text.as_bytes());
+    load(&[tmp.path().to_path_buf()], &Options::default())
+}
+
+#[test]
+fn template_syntax_evaluates_as_in_terraform() {
+    let out = load_text(
+        "main.tf",
+        r#"
+locals {
+  names = ["a", "b"]
+}
+resource "x" "y" {
+  # A repeated object key keeps the last value, as HCL does (hcl-edit rejected the file).
+  repeated = { port = 80, port = 443 }
+  # Strip markers trim the whitespace next to them.
+  stripped = "[ ${~ "v" ~} ]"
+  listed   = <<-EOT
+    %{ for n in local.names ~}
+    - ${n}
+    %{ endfor ~}
+  EOT
+  # `<<-` ignores blank and whitespace-only lines when finding the indentation.
+  indented = <<-EOT
+      one
+
+    two
+  EOT
+  single   = "${local.names}"
+  escaped  = "$${not.a.reference} %%{ nor this }"
+}
+"#,
+    );
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    let y = inst(&out, "x.y");
+    assert_eq!(y.values["repeated"], json!({"port": 443}));
+    assert_eq!(y.values["stripped"], json!("[v]"));
+    // As in HCL: strip markers apply before `<<-` indentation, and a line whose preceding
+    // newline was stripped no longer starts a line, so it keeps its indentation.
+    assert_eq!(y.values["listed"], json!("    - a\n    - b\n"));
+    assert_eq!(y.values["indented"], json!("  one\n\ntwo\n"));
+    assert_eq!(y.values["single"], json!(["a", "b"]));
+    assert_eq!(
+        y.values["escaped"],
+        json!("${not.a.reference} %{ nor this }")
+    );
+}
+
+#[test]
+fn templatefile_follows_hcl_template_semantics() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Cases from HCL's own template tests (hclsyntax/expression_template_test.go).
+    let cases = [
+        ("trim\n${~\"trim\"~}\ntrim", json!("trimtrimtrim")),
+        ("%{ if true ~} hello %{~ endif }", json!("hello")),
+        (
+            "%{ if false ~} hello %{~ else ~} goodbye %{~ endif }",
+            json!("goodbye"),
+        ),
+        (
+            "%{ for v in [\"a\", \"b\", \"c\"] ~} ${v} %{~ endfor }",
+            json!("abc"),
+        ),
+        (
+            "hello $${escaped} $$nonescape %%{ x }",
+            json!("hello ${escaped} $$nonescape %{ x }"),
+        ),
+        ("hello\\nworld", json!("hello\\nworld")),
+        ("${true}", json!(true)),
+        (" ${~ true ~} ", json!("true")),
+    ];
+    let mut main = String::from("resource \"x\" \"y\" {\n");
+    for (i, (text, _)) in cases.iter().enumerate() {
+        write(tmp.path(), &format!("t{i}.tpl"), text.as_bytes());
+        main.push_str(&format!(
+            "  t{i} = templatefile(\"${{path.module}}/t{i}.tpl\", {{}})\n"
+        ));
+    }
+    main.push_str("}\n");
+    write(tmp.path(), "main.tf", main.as_bytes());
+    let out = load(&[tmp.path().to_path_buf()], &Options::default());
+    let y = inst(&out, "x.y");
+    for (i, (text, want)) in cases.iter().enumerate() {
+        assert_eq!(&y.values[format!("t{i}")], want, "{text:?}");
+    }
+}
+
+#[test]
+fn json_syntax_strings_are_templates_with_any_expression() {
+    // Quotes inside an interpolation used to break the HCL-text round trip.
+    let out = load_text(
+        "main.tf.json",
+        r#"{
+  "locals": {"m": {"k": "v"}},
+  "resource": {"x": {"y": {
+    "looked_up": "${lookup(local.m, \"k\", \"none\")}",
+    "joined": "${join(\",\", [\"a\", \"b\"])}-%{ if true }t%{ endif }",
+    "number": 1.0,
+    "neg": -2.5
+  }}}
+}"#,
+    );
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    let y = inst(&out, "x.y");
+    assert_eq!(y.values["looked_up"], json!("v"));
+    assert_eq!(y.values["joined"], json!("a,b-t"));
+    assert_eq!(y.values["number"], json!(1));
+    assert_eq!(y.values["neg"], json!(-2.5));
+}
+
+#[test]
+fn a_syntax_error_in_a_json_string_is_located_at_its_key() {
+    let out = load_text(
+        "main.tf.json",
+        "{\n  \"resource\": {\"x\": {\"y\": {\n    \"bad\": \"${unclosed\"\n  }}}\n}\n",
+    );
+    let d = out
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "parse-error")
+        .unwrap();
+    assert_eq!(d.line, Some(3));
+    assert!(d.message.starts_with("in \"bad\": "), "{}", d.message);
 }

@@ -169,7 +169,7 @@ fn s3_v4_split_resources_join_into_their_bucket() {
     );
     assert_eq!(b.attribute_location("name").unwrap().start_line, 2);
     assert_eq!(b.location.as_ref().unwrap().start_line, 1);
-    assert_eq!(b.provenance.parser, "hcl-edit");
+    assert_eq!(b.provenance.parser, "vouch-hcl");
     assert_eq!(
         b.provenance.source_types.first().map(String::as_str),
         Some("aws_s3_bucket")
