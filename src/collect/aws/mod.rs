@@ -5,8 +5,9 @@
 //! fan-out, limits (per-service-and-region concurrency, per-call timeout, whole-run deadline,
 //! adaptive retries) and the snapshot file format. The per-service collectors
 //! ([`s3`], [`kms`], [`guardduty`], [`config`], [`iam`]) return raw documents; shaping them
-//! into canonical kinds is [`crate::normalize::aws`]. IAM is global: it is read once per
-//! account. Every account and region read also yields a [`raw::RawKind::RegionScope`]
+//! into canonical kinds is [`crate::normalize::aws`]. Buckets' and keys' tags come from one
+//! Resource Groups Tagging API listing per region where it can be read ([`tagging`]). IAM
+//! is global: it is read once per account. Every account and region read also yields a [`raw::RawKind::RegionScope`]
 //! document, so that account- and region-scope kinds exist in every live snapshot (as
 //! unknowns where vouch does not call the service) and their rules never go silent.
 //!
@@ -27,6 +28,7 @@ pub mod kms;
 pub mod ops;
 pub mod raw;
 pub mod s3;
+pub mod tagging;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -277,6 +279,8 @@ pub struct Ctx {
     pub concurrency: usize,
     pub collected_at: String,
     pub progress: ProgressBar,
+    /// This account's tag listings, shared by the S3 and KMS collectors.
+    pub tagging: Arc<tagging::Tagging>,
 }
 
 impl Ctx {
@@ -379,6 +383,13 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
         }
     }
 
+    // `--s3-source api` reads every bucket setting from S3 alone, tags included; keys' tags
+    // are listed in every mode.
+    let tag_types = if options.s3_source == s3::S3Source::Api {
+        vec![tagging::KMS_KEY]
+    } else {
+        vec![tagging::S3, tagging::KMS_KEY]
+    };
     let mut raws = Vec::new();
     let mut accounts = Vec::new();
     for target in targets {
@@ -406,6 +417,7 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
             concurrency: options.concurrency.max(1),
             collected_at: collected_at.clone(),
             progress: progress.clone(),
+            tagging: Arc::new(tagging::Tagging::new(&regions, tag_types.clone())),
         };
         let per_region = futures::future::join_all(regions.iter().map(|region| {
             let ctx = ctx.clone();
