@@ -147,6 +147,18 @@ fn reset(endpoint: &str) {
     http(endpoint, "POST", "/moto-api/reset", "");
     http(endpoint, "DELETE", "/__vouch/faults", "");
     http(endpoint, "DELETE", "/__vouch/calls", "");
+    // moto's S3 Config items as they are, unless a test completes them.
+    config_items(endpoint, false);
+}
+
+/// The shim's switch that completes S3 Config items with the fields AWS Config records.
+fn config_items(endpoint: &str, complete: bool) {
+    http(
+        endpoint,
+        "POST",
+        "/__vouch/config-items",
+        &json!({ "complete": complete }).to_string(),
+    );
 }
 
 fn options(endpoint: &str) -> AwsOptions {
@@ -2315,6 +2327,84 @@ reason = "locked by the backup vault instead"
         "tags unknown: the waiver cannot be shown to apply"
     );
     assert_eq!(status(&snap, "s3-bucket-object-lock"), "unknown");
+}
+
+/// The shim's item completion (`bench/aws`'s ratio run): with items carrying encryption and
+/// versioning as AWS Config records them, no bucket whose item states them is asked, and the
+/// verdicts are those of the S3 API alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completed_config_items_spare_encryption_and_versioning_calls() {
+    let Some(ep) = endpoint() else { return };
+    let _serial = SERIAL.lock().await;
+    reset(&ep);
+    seed(&ep).await;
+    seed_public_us(&ep).await;
+    // Switched back off whatever happens below (the server is shared by the tests).
+    struct Off<'a>(&'a str);
+    impl Drop for Off<'_> {
+        fn drop(&mut self) {
+            config_items(self.0, false);
+        }
+    }
+    let _off = Off(&ep);
+    config_items(&ep, true);
+    http(&ep, "DELETE", "/__vouch/calls", "");
+    let snap = aws::collect(&options(&ep)).await.unwrap();
+    let (_, pairs) = seen(&ep);
+
+    // us-east-1 records S3: every item there states versioning ("Off" when never set), and
+    // encryption where the bucket has a default.
+    let secure = find(&snap, "aws.s3.bucket", ":::vouch-secure");
+    assert_eq!(
+        source_of(secure, "encryption"),
+        "config:BatchGetResourceConfig"
+    );
+    assert_eq!(
+        source_of(secure, "versioning"),
+        "config:BatchGetResourceConfig"
+    );
+    assert_eq!(
+        secure.attributes["encryption"]["sse_algorithm"],
+        json!("AES256")
+    );
+    assert_eq!(secure.attributes["versioning"]["enabled"], json!(true));
+    for bucket in ["vouch-secure", "vouch-logs", "vouch-public-us"] {
+        let b = find(&snap, "aws.s3.bucket", &format!(":::{bucket}"));
+        let called = called_for(&pairs, bucket);
+        assert_eq!(
+            source_of(b, "versioning"),
+            "config:BatchGetResourceConfig",
+            "{bucket}"
+        );
+        assert!(
+            !called.contains(&"GetBucketVersioning".into()),
+            "{bucket}: {called:?}"
+        );
+        let from_item = source_of(b, "encryption") == "config:BatchGetResourceConfig";
+        assert_eq!(
+            from_item,
+            !called.contains(&"GetBucketEncryption".into()),
+            "{bucket}: {called:?}"
+        );
+    }
+    assert!(!called_for(&pairs, "vouch-secure").contains(&"GetBucketEncryption".into()));
+    // No default encryption: the item says nothing, so S3 is asked (never "not configured").
+    let logs = find(&snap, "aws.s3.bucket", ":::vouch-logs");
+    assert_eq!(source_of(logs, "encryption"), "s3:GetBucketEncryption");
+    // eu-west-1 has no recorder: S3 as before.
+    assert!(called_for(&pairs, "vouch-open").contains(&"GetBucketVersioning".into()));
+
+    let mut api = options(&ep);
+    api.s3_source = aws::s3::S3Source::Api;
+    let api_snap = aws::collect(&api).await.unwrap();
+    let buckets_only = |v: std::collections::BTreeMap<(String, String), String>| {
+        v.into_iter()
+            .filter(|((_, a), _)| a.starts_with("arn:aws:s3:::"))
+            .collect::<Vec<_>>()
+    };
+    let item_verdicts = buckets_only(verdicts(&snap));
+    assert!(!item_verdicts.is_empty());
+    assert_eq!(item_verdicts, buckets_only(verdicts(&api_snap)));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
