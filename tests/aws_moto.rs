@@ -672,8 +672,8 @@ async fn denied_calls_become_unknowns_and_failed_calls() {
             .iter()
             .filter(|c| c.operation == "GetKeyRotationStatus")
             .count(),
-        3,
-        "one per key"
+        2,
+        "one per key that is asked (not the one pending deletion)"
     );
     assert!(snap
         .snapshot
@@ -1970,9 +1970,17 @@ async fn kms_rotation_is_not_asked_of_keys_that_cannot_rotate() {
     let (ops, _) = seen(&ep);
     assert_eq!(
         ops.iter().filter(|o| *o == "GetKeyRotationStatus").count(),
-        3,
-        "the three symmetric keys only"
+        2,
+        "the symmetric keys not pending deletion only"
     );
+    // Pending deletion: KMS documents the status as false while the deletion is pending.
+    let doomed = find(&snap, "aws.kms.key", &seeded.doomed);
+    assert_eq!(doomed.attributes["rotation_enabled"], json!(false));
+    assert_eq!(source_of(doomed, "rotation_enabled"), "derived");
+    assert!(doomed.provenance.attribute_sources["rotation_enabled"]
+        .note
+        .as_deref()
+        .is_some_and(|n| n.contains("PendingDeletion")));
     let key = find(&snap, "aws.kms.key", &signing);
     assert_eq!(key.attributes["rotation_enabled"], json!(false));
     assert_eq!(source_of(key, "rotation_enabled"), "derived");

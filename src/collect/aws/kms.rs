@@ -4,10 +4,11 @@
 //! and the owner cannot change it), which is why `KeyManager` is always recorded.
 //!
 //! Calls whose answer `DescribeKey` already settles are not made, and the attribute's source
-//! says so (`derived`): rotation of AWS managed keys (yearly, fixed by AWS) and of keys that
+//! says so (`derived`): rotation of AWS managed keys (yearly, fixed by AWS), of keys that
 //! cannot rotate automatically (asymmetric, HMAC, imported or custom-key-store material, for
-//! which `GetKeyRotationStatus` answers `UnsupportedOperationException`), and tags of AWS
-//! managed keys (which cannot be tagged). Customer managed keys' tags come from the region's tag listing
+//! which `GetKeyRotationStatus` answers `UnsupportedOperationException`) and of keys pending
+//! deletion (AWS KMS documents their rotation status as false), and tags of AWS managed keys
+//! (which cannot be tagged). Customer managed keys' tags come from the region's tag listing
 //! ([`super::tagging`]), `ListResourceTags` per key only where that listing failed.
 //! Everything else is read for every key.
 
@@ -142,19 +143,21 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<RawResource> {
             });
             // Calls whose answer DescribeKey already settles are not made (see the module
             // docs); the derivation is the attribute's recorded source.
-            let (manager, spec, origin) = match &metadata {
+            let (manager, spec, origin, key_state) = match &metadata {
                 Value::Object(m) => (
                     m.get("KeyManager").and_then(Value::as_str),
                     m.get("KeySpec").and_then(Value::as_str),
                     m.get("Origin").and_then(Value::as_str),
+                    m.get("KeyState").and_then(Value::as_str),
                 ),
-                _ => (None, None, None),
+                _ => (None, None, None, None),
             };
             let aws_managed = manager == Some("AWS");
             let cannot_rotate = matches!((spec, origin), (Some(s), Some(o)) if s != "SYMMETRIC_DEFAULT" || o != "AWS_KMS");
+            let pending_deletion = key_state == Some("PendingDeletion");
             data.insert("DescribeKey".into(), metadata);
             let rotation_call = async {
-                if aws_managed || cannot_rotate {
+                if aws_managed || cannot_rotate || pending_deletion {
                     return None;
                 }
                 Some(
@@ -279,12 +282,19 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<RawResource> {
                     );
                     json!({ "Supported": true, "KeyRotationEnabled": true, "RotationPeriodInDays": 365 })
                 }
-                None => {
+                None if cannot_rotate => {
                     sources.insert(
                         "rotation_enabled".into(),
                         derived("key spec or origin (per kms:DescribeKey) without automatic rotation: only symmetric keys with KMS-generated material rotate automatically"),
                     );
                     json!({ "Supported": false, "KeyRotationEnabled": false })
+                }
+                None => {
+                    sources.insert(
+                        "rotation_enabled".into(),
+                        derived("key state PendingDeletion (per kms:DescribeKey): AWS KMS reports a key pending deletion as not rotating and does not rotate it (its earlier status returns if the deletion is cancelled)"),
+                    );
+                    json!({ "Supported": true, "KeyRotationEnabled": false })
                 }
             };
             if let Some(s) = sources.get("rotation_enabled").cloned() {

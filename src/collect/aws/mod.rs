@@ -7,9 +7,10 @@
 //! ([`s3`], [`kms`], [`guardduty`], [`config`], [`iam`]) return raw documents; shaping them
 //! into canonical kinds is [`crate::normalize::aws`]. Buckets' and keys' tags come from one
 //! Resource Groups Tagging API listing per region where it can be read ([`tagging`]). IAM
-//! is global: it is read once per account. Every account and region read also yields a [`raw::RawKind::RegionScope`]
-//! document, so that account- and region-scope kinds exist in every live snapshot (as
-//! unknowns where vouch does not call the service) and their rules never go silent.
+//! is global: it is read once per account. Every account and region read also yields a
+//! [`raw::RawKind::RegionScope`] document, so that account- and region-scope kinds exist in
+//! every live snapshot (as unknowns where vouch does not call the service) and their rules
+//! never go silent.
 //!
 //! Invariant: a call that is denied, fails or times out never yields a value. Its attribute
 //! becomes the unknown marker and the call is listed in [`AwsSnapshot::failed_calls`];
