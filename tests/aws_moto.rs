@@ -147,6 +147,18 @@ fn reset(endpoint: &str) {
     http(endpoint, "POST", "/moto-api/reset", "");
     http(endpoint, "DELETE", "/__vouch/faults", "");
     http(endpoint, "DELETE", "/__vouch/calls", "");
+    // moto's S3 Config items as they are, unless a test completes them.
+    config_items(endpoint, false);
+}
+
+/// The shim's switch that completes S3 Config items with the fields AWS Config records.
+fn config_items(endpoint: &str, complete: bool) {
+    http(
+        endpoint,
+        "POST",
+        "/__vouch/config-items",
+        &json!({ "complete": complete }).to_string(),
+    );
 }
 
 fn options(endpoint: &str) -> AwsOptions {
@@ -660,8 +672,8 @@ async fn denied_calls_become_unknowns_and_failed_calls() {
             .iter()
             .filter(|c| c.operation == "GetKeyRotationStatus")
             .count(),
-        3,
-        "one per key"
+        2,
+        "one per key that is asked (not the one pending deletion)"
     );
     assert!(snap
         .snapshot
@@ -1635,15 +1647,18 @@ async fn buckets_are_read_from_config_items_where_the_recorder_records_them() {
         source_of(secure, "object_lock"),
         "s3:GetObjectLockConfiguration"
     );
+    // Tags: the item has none (moto states tags only for tagged buckets), the region's
+    // tag listing does not name the bucket, so it has none; no GetBucketTagging.
     assert_eq!(
         called_for(&pairs, "vouch-secure"),
         vec![
             "GetBucketEncryption",
-            "GetBucketTagging",
             "GetBucketVersioning",
             "GetObjectLockConfiguration"
         ]
     );
+    assert_eq!(source_of(secure, "tags"), "tag:GetResources");
+    assert_eq!(secure.attributes["tags"], Value::Null);
 
     // A public ACL read from the item: the grant counts, and ownership is asked because
     // it decides whether the grant is effective.
@@ -1967,9 +1982,17 @@ async fn kms_rotation_is_not_asked_of_keys_that_cannot_rotate() {
     let (ops, _) = seen(&ep);
     assert_eq!(
         ops.iter().filter(|o| *o == "GetKeyRotationStatus").count(),
-        3,
-        "the three symmetric keys only"
+        2,
+        "the symmetric keys not pending deletion only"
     );
+    // Pending deletion: KMS documents the status as false while the deletion is pending.
+    let doomed = find(&snap, "aws.kms.key", &seeded.doomed);
+    assert_eq!(doomed.attributes["rotation_enabled"], json!(false));
+    assert_eq!(source_of(doomed, "rotation_enabled"), "derived");
+    assert!(doomed.provenance.attribute_sources["rotation_enabled"]
+        .note
+        .as_deref()
+        .is_some_and(|n| n.contains("PendingDeletion")));
     let key = find(&snap, "aws.kms.key", &signing);
     assert_eq!(key.attributes["rotation_enabled"], json!(false));
     assert_eq!(source_of(key, "rotation_enabled"), "derived");
@@ -2359,4 +2382,517 @@ async fn a_denied_inventory_listing_leaves_stand_ins_naming_the_call() {
         status_of(&judge(&snap), "sns-topic-not-public", &stand_in),
         "unknown"
     );
+}
+
+// --- Tags from the Resource Groups Tagging API --------------------------------------------
+
+/// Tags on top of [`seed`]: a `purpose=backups` bucket and a tagged bucket in eu-west-1 (no
+/// recorder there, so no Config item states their tags), a bucket whose tags were removed,
+/// and a tagged key in each region. Returns the eu-west-1 key's ID.
+async fn seed_tags(endpoint: &str, seeded: &Seeded) -> String {
+    use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration, Tag, Tagging};
+    let us = sdk(endpoint, "us-east-1").await;
+    let eu = sdk(endpoint, "eu-west-1").await;
+    let s3_eu = aws::client::s3(&eu, "eu-west-1");
+    let tagging = |pairs: &[(&str, &str)]| {
+        let mut t = Tagging::builder();
+        for (k, v) in pairs {
+            t = t.tag_set(Tag::builder().key(*k).value(*v).build().unwrap());
+        }
+        t.build().unwrap()
+    };
+    for name in ["vouch-backups", "vouch-was-tagged"] {
+        s3_eu
+            .create_bucket()
+            .bucket(name)
+            .create_bucket_configuration(
+                CreateBucketConfiguration::builder()
+                    .location_constraint(BucketLocationConstraint::EuWest1)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+    s3_eu
+        .put_bucket_tagging()
+        .bucket("vouch-backups")
+        .tagging(tagging(&[("purpose", "backups"), ("owner", "data")]))
+        .send()
+        .await
+        .unwrap();
+    s3_eu
+        .put_bucket_tagging()
+        .bucket("vouch-open")
+        .tagging(tagging(&[("env", "dev")]))
+        .send()
+        .await
+        .unwrap();
+    s3_eu
+        .put_bucket_tagging()
+        .bucket("vouch-was-tagged")
+        .tagging(tagging(&[("env", "old")]))
+        .send()
+        .await
+        .unwrap();
+    s3_eu
+        .delete_bucket_tagging()
+        .bucket("vouch-was-tagged")
+        .send()
+        .await
+        .unwrap();
+
+    let tag = |k: &str, v: &str| {
+        aws_sdk_kms::types::Tag::builder()
+            .tag_key(k)
+            .tag_value(v)
+            .build()
+            .unwrap()
+    };
+    aws_sdk_kms::Client::new(&us)
+        .tag_resource()
+        .key_id(&seeded.rotated)
+        .tags(tag("team", "data"))
+        .send()
+        .await
+        .unwrap();
+    aws_sdk_kms::Client::new(&eu)
+        .create_key()
+        .description("eu")
+        .tags(tag("team", "eu"))
+        .send()
+        .await
+        .unwrap()
+        .key_metadata
+        .unwrap()
+        .key_id
+}
+
+/// Every bucket's and key's tags, by address.
+fn tags_by_address(snap: &AwsSnapshot) -> std::collections::BTreeMap<String, Value> {
+    snap.snapshot
+        .resources
+        .iter()
+        .filter(|r| r.kind == "aws.s3.bucket" || r.kind == "aws.kms.key")
+        .map(|r| (r.address.clone(), r.attributes["tags"].clone()))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tags_come_from_one_listing_per_region_not_per_resource_calls() {
+    let Some(ep) = endpoint() else { return };
+    let _serial = SERIAL.lock().await;
+    reset(&ep);
+    let seeded = seed(&ep).await;
+    let eu_key = seed_tags(&ep, &seeded).await;
+    http(&ep, "DELETE", "/__vouch/calls", "");
+    let snap = aws::collect(&options(&ep)).await.unwrap();
+    let (ops, _) = seen(&ep);
+    let count = |op: &str| ops.iter().filter(|o| *o == op).count();
+    assert_eq!(count("GetBucketTagging"), 0, "{ops:?}");
+    assert_eq!(count("ListResourceTags"), 0, "{ops:?}");
+    assert_eq!(count("GetResources"), 2, "one listing per region: {ops:?}");
+    assert!(snap.fallback_calls.is_empty(), "{:#?}", snap.fallback_calls);
+
+    // Listed: the tags, from the listing of the bucket's own region.
+    let backups = find(&snap, "aws.s3.bucket", ":::vouch-backups");
+    assert_eq!(
+        backups.attributes["tags"],
+        json!({"purpose": "backups", "owner": "data"})
+    );
+    let s = &backups.provenance.attribute_sources["tags"];
+    assert_eq!(s.operation, "tag:GetResources");
+    assert_eq!(s.field.as_deref(), Some("ResourceTagMappingList[].Tags"));
+    assert!(backups
+        .provenance
+        .api_calls
+        .contains(&"tag:GetResources".to_owned()));
+    assert!(!backups
+        .provenance
+        .api_calls
+        .contains(&"s3:GetBucketTagging".to_owned()));
+    assert_eq!(
+        find(&snap, "aws.s3.bucket", ":::vouch-open").attributes["tags"],
+        json!({"env": "dev"})
+    );
+    // Tags removed, and never tagged: no tags, a fact from the complete listing.
+    for name in [":::vouch-was-tagged", ":::vouch-logs"] {
+        let b = find(&snap, "aws.s3.bucket", name);
+        assert_eq!(b.attributes["tags"], Value::Null, "{name}");
+        assert_eq!(source_of(b, "tags"), "tag:GetResources", "{name}");
+    }
+    let logs = find(&snap, "aws.s3.bucket", ":::vouch-logs");
+    assert!(logs.provenance.attribute_sources["tags"]
+        .note
+        .as_deref()
+        .is_some_and(|n| n.contains("not in the complete listing of us-east-1")));
+
+    // Keys: listed ones have their tags, the others none; AWS managed keys are not asked.
+    let rotated = find(&snap, "aws.kms.key", &seeded.rotated);
+    assert_eq!(rotated.attributes["tags"], json!({"team": "data"}));
+    assert_eq!(source_of(rotated, "tags"), "tag:GetResources");
+    let eu = find(&snap, "aws.kms.key", &eu_key);
+    assert_eq!(eu.attributes["tags"], json!({"team": "eu"}));
+    let static_key = find(&snap, "aws.kms.key", &seeded.static_key);
+    assert_eq!(static_key.attributes["tags"], Value::Null);
+    assert_eq!(source_of(static_key, "tags"), "tag:GetResources");
+
+    // A tag-scoped rule sees the listing's tags.
+    let v = verdicts(&snap);
+    assert_eq!(
+        verdict(&v, "s3-bucket-object-lock", "vouch-backups"),
+        "fail"
+    );
+
+    // --s3-source api: buckets' tags from GetBucketTagging (S3 alone), keys' still listed;
+    // the same tags and verdicts either way.
+    let mut api = options(&ep);
+    api.s3_source = aws::s3::S3Source::Api;
+    http(&ep, "DELETE", "/__vouch/calls", "");
+    let api_snap = aws::collect(&api).await.unwrap();
+    let (ops, _) = seen(&ep);
+    assert!(ops.iter().any(|o| o == "GetBucketTagging"));
+    assert!(!ops.iter().any(|o| o == "ListResourceTags"));
+    assert_eq!(
+        source_of(find(&api_snap, "aws.s3.bucket", ":::vouch-backups"), "tags"),
+        "s3:GetBucketTagging"
+    );
+    assert_eq!(tags_by_address(&api_snap), tags_by_address(&snap));
+    assert_eq!(verdicts(&api_snap), v);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_tag_listing_falls_back_to_per_resource_calls_and_never_passes_blind() {
+    let Some(ep) = endpoint() else { return };
+    let _serial = SERIAL.lock().await;
+    reset(&ep);
+    let seeded = seed(&ep).await;
+    let eu_key = seed_tags(&ep, &seeded).await;
+    let baseline = aws::collect(&options(&ep)).await.unwrap();
+    let baseline_tags = tags_by_address(&baseline);
+    let baseline_v = verdicts(&baseline);
+    assert_eq!(
+        baseline_tags["arn:aws:s3:::vouch-backups"],
+        json!({"purpose": "backups", "owner": "data"})
+    );
+
+    // The listing denied in eu-west-1 only: that region's buckets and keys ask for their
+    // own tags; us-east-1 still uses its listing.
+    faults(
+        &ep,
+        json!([{"operation": "GetResources", "region": "eu-west-1", "code": "AccessDeniedException", "status": 400}]),
+    );
+    http(&ep, "DELETE", "/__vouch/calls", "");
+    let snap = aws::collect(&options(&ep)).await.unwrap();
+    let (ops, pairs) = seen(&ep);
+    assert_eq!(tags_by_address(&snap), baseline_tags);
+    let backups = find(&snap, "aws.s3.bucket", ":::vouch-backups");
+    assert_eq!(source_of(backups, "tags"), "s3:GetBucketTagging");
+    assert!(backups.provenance.attribute_sources["tags"]
+        .note
+        .as_deref()
+        .is_some_and(|n| n.contains("tag:GetResources denied: AccessDeniedException")));
+    assert!(called_for(&pairs, "vouch-backups").contains(&"GetBucketTagging".into()));
+    assert!(!called_for(&pairs, "vouch-logs").contains(&"GetBucketTagging".into()));
+    assert_eq!(
+        source_of(find(&snap, "aws.kms.key", &eu_key), "tags"),
+        "kms:ListResourceTags"
+    );
+    assert_eq!(
+        source_of(find(&snap, "aws.kms.key", &seeded.rotated), "tags"),
+        "tag:GetResources"
+    );
+    assert_eq!(
+        ops.iter().filter(|o| *o == "ListResourceTags").count(),
+        1,
+        "the eu-west-1 key only"
+    );
+    // A covered detour: a fallback warning, not a failed call.
+    assert_eq!(
+        snap.fallback_calls
+            .iter()
+            .filter(|c| c.operation == "GetResources")
+            .map(|c| (c.region.as_str(), c.error_code.as_str()))
+            .collect::<Vec<_>>(),
+        vec![("eu-west-1", "AccessDeniedException")]
+    );
+    assert!(!snap
+        .failed_calls
+        .iter()
+        .any(|c| c.operation == "GetResources"));
+    assert!(snap
+        .snapshot
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "aws-call-fallback" && d.message.contains("GetResources")));
+    assert_eq!(verdicts(&snap), baseline_v);
+
+    // Denied everywhere: every bucket and customer key asks; same tags, same verdicts.
+    faults(
+        &ep,
+        json!([{"operation": "GetResources", "code": "AccessDeniedException", "status": 400}]),
+    );
+    let snap = aws::collect(&options(&ep)).await.unwrap();
+    assert_eq!(tags_by_address(&snap), baseline_tags);
+    assert_eq!(verdicts(&snap), baseline_v);
+    assert_eq!(
+        snap.fallback_calls
+            .iter()
+            .filter(|c| c.operation == "GetResources")
+            .count(),
+        2
+    );
+
+    // The listing and the per-resource calls denied: tags unknown, with the error code, and
+    // neither a tag-scoped rule nor a waiver by tag turns that into a pass or a waiver.
+    faults(
+        &ep,
+        json!([
+            {"operation": "GetResources", "code": "AccessDeniedException", "status": 400},
+            {"operation": "GetBucketTagging", "code": "AccessDenied", "status": 403},
+            {"operation": "ListResourceTags", "code": "AccessDeniedException", "status": 400},
+        ]),
+    );
+    let snap = aws::collect(&options(&ep)).await.unwrap();
+    assert!(!snap.complete);
+    let backups = find(&snap, "aws.s3.bucket", ":::vouch-backups");
+    assert_eq!(
+        unknown_reason(&backups.attributes["tags"]),
+        Some("s3:GetBucketTagging denied: AccessDenied")
+    );
+    assert_eq!(
+        unknown_reason(&find(&snap, "aws.kms.key", &seeded.rotated).attributes["tags"]),
+        Some("kms:ListResourceTags denied: AccessDeniedException")
+    );
+    assert!(snap.failed_calls.iter().any(
+        |c| c.operation == "GetBucketTagging" && c.resource.as_deref() == Some("vouch-backups")
+    ));
+    let v = verdicts(&snap);
+    for bucket in ["vouch-backups", "vouch-logs", "vouch-open", "vouch-secure"] {
+        assert_eq!(
+            verdict(&v, "s3-bucket-object-lock", bucket),
+            "unknown",
+            "{bucket}: tag scope unknown"
+        );
+    }
+
+    let config = vouch::config::Config::parse(
+        r#"
+[[waivers]]
+rule = "s3-bucket-versioning"
+tags = { purpose = "backups" }
+reason = "backups are immutable copies"
+
+[[waivers]]
+rule = "s3-bucket-object-lock"
+tags = { purpose = "backups" }
+reason = "locked by the backup vault instead"
+"#,
+        "vouch.toml",
+    )
+    .unwrap();
+    let waivers: Vec<_> = config
+        .waivers
+        .iter()
+        .map(|w| vouch::waivers::Waiver::from_config(w, "vouch.toml#0".into()).unwrap())
+        .collect();
+    let with_waivers = vouch::scan::ScanOptions {
+        waivers,
+        today: vouch::waivers::run_date("2026-11-25T00:00:00Z"),
+        ..Default::default()
+    };
+    let policies = vouch::engine::PolicySet::load(&[], &Default::default()).unwrap();
+    let status = |s: &AwsSnapshot, rule: &str| {
+        vouch::scan::judge(&s.snapshot, &policies, &with_waivers)
+            .outcomes
+            .iter()
+            .find(|o| o.rule_id == rule && o.resource.address == "arn:aws:s3:::vouch-backups")
+            .map(|o| o.status.as_str().to_owned())
+            .unwrap()
+    };
+    for rule in ["s3-bucket-versioning", "s3-bucket-object-lock"] {
+        assert_eq!(
+            status(&baseline, rule),
+            "waived",
+            "{rule}: tags known, the waiver applies"
+        );
+    }
+    assert_eq!(
+        status(&snap, "s3-bucket-versioning"),
+        "fail",
+        "tags unknown: the waiver cannot be shown to apply"
+    );
+    assert_eq!(status(&snap, "s3-bucket-object-lock"), "unknown");
+}
+
+/// The shim's item completion (`bench/aws`'s ratio run): with items carrying encryption and
+/// versioning as AWS Config records them, no bucket whose item states them is asked, and the
+/// verdicts are those of the S3 API alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completed_config_items_spare_encryption_and_versioning_calls() {
+    let Some(ep) = endpoint() else { return };
+    let _serial = SERIAL.lock().await;
+    reset(&ep);
+    seed(&ep).await;
+    seed_public_us(&ep).await;
+    // Switched back off whatever happens below (the server is shared by the tests).
+    struct Off<'a>(&'a str);
+    impl Drop for Off<'_> {
+        fn drop(&mut self) {
+            config_items(self.0, false);
+        }
+    }
+    let _off = Off(&ep);
+    config_items(&ep, true);
+    http(&ep, "DELETE", "/__vouch/calls", "");
+    let snap = aws::collect(&options(&ep)).await.unwrap();
+    let (_, pairs) = seen(&ep);
+
+    // us-east-1 records S3: every item there states versioning ("Off" when never set), and
+    // encryption where the bucket has a default.
+    let secure = find(&snap, "aws.s3.bucket", ":::vouch-secure");
+    assert_eq!(
+        source_of(secure, "encryption"),
+        "config:BatchGetResourceConfig"
+    );
+    assert_eq!(
+        source_of(secure, "versioning"),
+        "config:BatchGetResourceConfig"
+    );
+    assert_eq!(
+        secure.attributes["encryption"]["sse_algorithm"],
+        json!("AES256")
+    );
+    assert_eq!(secure.attributes["versioning"]["enabled"], json!(true));
+    for bucket in ["vouch-secure", "vouch-logs", "vouch-public-us"] {
+        let b = find(&snap, "aws.s3.bucket", &format!(":::{bucket}"));
+        let called = called_for(&pairs, bucket);
+        assert_eq!(
+            source_of(b, "versioning"),
+            "config:BatchGetResourceConfig",
+            "{bucket}"
+        );
+        assert!(
+            !called.contains(&"GetBucketVersioning".into()),
+            "{bucket}: {called:?}"
+        );
+        let from_item = source_of(b, "encryption") == "config:BatchGetResourceConfig";
+        assert_eq!(
+            from_item,
+            !called.contains(&"GetBucketEncryption".into()),
+            "{bucket}: {called:?}"
+        );
+    }
+    assert!(!called_for(&pairs, "vouch-secure").contains(&"GetBucketEncryption".into()));
+    // No default encryption: the item says nothing, so S3 is asked (never "not configured").
+    let logs = find(&snap, "aws.s3.bucket", ":::vouch-logs");
+    assert_eq!(source_of(logs, "encryption"), "s3:GetBucketEncryption");
+    // eu-west-1 has no recorder: S3 as before.
+    assert!(called_for(&pairs, "vouch-open").contains(&"GetBucketVersioning".into()));
+
+    let mut api = options(&ep);
+    api.s3_source = aws::s3::S3Source::Api;
+    let api_snap = aws::collect(&api).await.unwrap();
+    let buckets_only = |v: std::collections::BTreeMap<(String, String), String>| {
+        v.into_iter()
+            .filter(|((_, a), _)| a.starts_with("arn:aws:s3:::"))
+            .collect::<Vec<_>>()
+    };
+    let item_verdicts = buckets_only(verdicts(&snap));
+    assert!(!item_verdicts.is_empty());
+    assert_eq!(item_verdicts, buckets_only(verdicts(&api_snap)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tag_listing_is_used_only_when_read_to_its_last_page() {
+    let Some(ep) = endpoint() else { return };
+    let _serial = SERIAL.lock().await;
+    reset(&ep);
+    // Enough tags for several pages (moto closes a page before 100 tags).
+    let eu = sdk(&ep, "eu-west-1").await;
+    let kms = aws_sdk_kms::Client::new(&eu);
+    let tag = |k: &str, v: String| {
+        aws_sdk_kms::types::Tag::builder()
+            .tag_key(k)
+            .tag_value(v)
+            .build()
+            .unwrap()
+    };
+    let mut keys = Vec::new();
+    for i in 0..60 {
+        let id = kms
+            .create_key()
+            .tags(tag("n", i.to_string()))
+            .tags(tag("team", format!("t{}", i % 3)))
+            .send()
+            .await
+            .unwrap()
+            .key_metadata
+            .unwrap()
+            .key_id;
+        keys.push((id, i));
+    }
+    let untagged = kms
+        .create_key()
+        .send()
+        .await
+        .unwrap()
+        .key_metadata
+        .unwrap()
+        .key_id;
+    let mut o = options(&ep);
+    o.regions = vec!["eu-west-1".into()];
+
+    http(&ep, "DELETE", "/__vouch/calls", "");
+    let snap = aws::collect(&o).await.unwrap();
+    let (ops, _) = seen(&ep);
+    assert!(
+        ops.iter().filter(|o| *o == "GetResources").count() >= 2,
+        "several pages: {ops:?}"
+    );
+    assert!(!ops.iter().any(|o| o == "ListResourceTags"));
+    for (id, i) in &keys {
+        let k = find(&snap, "aws.kms.key", id);
+        assert_eq!(
+            k.attributes["tags"],
+            json!({"n": i.to_string(), "team": format!("t{}", i % 3)})
+        );
+        assert_eq!(source_of(k, "tags"), "tag:GetResources");
+    }
+    let k = find(&snap, "aws.kms.key", &untagged);
+    assert_eq!(k.attributes["tags"], Value::Null);
+    assert!(k.provenance.attribute_sources["tags"]
+        .note
+        .as_deref()
+        .is_some_and(|n| n.contains("page(s)")));
+
+    // The second page fails: the first is not used (it cannot say who is untagged), every
+    // key asks for its own tags, and the answers are the same.
+    faults(
+        &ep,
+        json!([{"operation": "GetResources", "skip": 1, "times": 1, "code": "PaginationTokenExpiredException", "status": 400}]),
+    );
+    http(&ep, "DELETE", "/__vouch/calls", "");
+    let partial = aws::collect(&o).await.unwrap();
+    let (ops, _) = seen(&ep);
+    assert_eq!(ops.iter().filter(|o| *o == "GetResources").count(), 2);
+    assert_eq!(
+        ops.iter().filter(|o| *o == "ListResourceTags").count(),
+        keys.len() + 1
+    );
+    assert_eq!(tags_by_address(&partial), tags_by_address(&snap));
+    let k = find(&partial, "aws.kms.key", &untagged);
+    assert_eq!(source_of(k, "tags"), "kms:ListResourceTags");
+    let note = k.provenance.attribute_sources["tags"].note.clone().unwrap();
+    assert!(
+        note.contains("PaginationTokenExpiredException") && note.contains("page 2"),
+        "{note}"
+    );
+    assert!(partial.fallback_calls.iter().any(
+        |c| c.operation == "GetResources" && c.error_code == "PaginationTokenExpiredException"
+    ));
+    assert!(partial
+        .failed_calls
+        .iter()
+        .all(|c| c.operation != "GetResources"));
 }

@@ -12,13 +12,17 @@ Wraps moto 5.2.5's WSGI dispatcher and:
     Only the encoding changes; the grants are moto's own;
   * injects faults for chosen operations, set through a control endpoint:
       POST   /__vouch/faults  {"rules": [{"operation": "GetBucketEncryption", "code": "AccessDenied",
-                                          "status": 403, "bucket": "optional", "times": null,
-                                          "delay": 0}]}
+                                          "status": 403, "bucket": "optional", "region": "optional",
+                                          "skip": 0, "times": null, "delay": 0}]}
       DELETE /__vouch/faults  (clears every rule)
       GET    /__vouch/calls   (operations seen so far, for assertions; `buckets` pairs each
                                S3 bucket operation with its bucket)
-    `times` limits how often a rule fires (then it is spent); `delay` sleeps before answering
-    (to test timeouts). Only read operations are matched, so seeding is never disturbed.
+    `skip` lets that many matching requests through before the rule fires (to fail the second
+    page of a listing); `times` limits how often a rule fires (then it is spent); `delay`
+    sleeps before answering (to test timeouts); `region` matches the region the request was
+    signed for. Only read
+    operations are matched, so seeding is never disturbed (operations named by X-Amz-Target,
+    such as the Resource Groups Tagging API's GetResources, are matched by that name).
     IAM speaks the query protocol: its operation is the form body's Action, and its errors
     are wrapped in ErrorResponse;
   * on request, completes an S3 bucket's AWS Config item with the supplementary fields AWS
@@ -117,6 +121,12 @@ def operation_of(environ):
             return action, None
         return None, None
     return None, None
+
+
+def region_of(environ):
+    """The region a request was signed for (its credential scope), or None."""
+    scope = re.search(r"Credential=[^/]+/[^/]+/([^/]+)/", environ.get("HTTP_AUTHORIZATION", ""))
+    return scope.group(1) if scope else None
 
 
 def error_response(start_response, rule, environ):
@@ -256,6 +266,12 @@ def make_app():
                 if op is None or rule.get("operation") != op:
                     continue
                 if rule.get("bucket") and rule.get("bucket") != bucket:
+                    continue
+                if rule.get("region") and rule.get("region") != region_of(environ):
+                    continue
+                skip = rule.get("skip") or 0
+                if skip > 0:
+                    rule["skip"] = skip - 1
                     continue
                 times = rule.get("times")
                 if times is not None:

@@ -71,8 +71,9 @@ pub struct AwsArgs {
     /// Where S3 bucket settings are read from. `auto`: AWS Config items in regions whose
     /// recorder records S3 buckets on every change, the S3 API elsewhere and for whatever an
     /// item does not state. `config`: items wherever they exist, even from a stopped, failing
-    /// or daily recorder (possibly stale). `api`: the S3 API only (current state, about ten
-    /// requests per bucket).
+    /// or daily recorder (possibly stale). `api`: the S3 API only, tags included (current
+    /// state, about ten requests per bucket). In `auto` and `config`, tags an item does not
+    /// state come from one Resource Groups Tagging API listing per region.
     #[arg(long, value_enum, default_value_t = S3SourceArg::Auto, value_name = "SOURCE")]
     pub s3_source: S3SourceArg,
     /// Collect only shard I of N of the --assume-role accounts (`I/N`, 1-based), so that

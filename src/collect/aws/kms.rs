@@ -4,10 +4,13 @@
 //! and the owner cannot change it), which is why `KeyManager` is always recorded.
 //!
 //! Calls whose answer `DescribeKey` already settles are not made, and the attribute's source
-//! says so (`derived`): rotation of AWS managed keys (yearly, fixed by AWS) and of keys that
+//! says so (`derived`): rotation of AWS managed keys (yearly, fixed by AWS), of keys that
 //! cannot rotate automatically (asymmetric, HMAC, imported or custom-key-store material, for
-//! which `GetKeyRotationStatus` answers `UnsupportedOperationException`), and tags of AWS
-//! managed keys (which cannot be tagged). Everything else is read for every key.
+//! which `GetKeyRotationStatus` answers `UnsupportedOperationException`) and of keys pending
+//! deletion (AWS KMS documents their rotation status as false), and tags of AWS managed keys
+//! (which cannot be tagged). Customer managed keys' tags come from the region's tag listing
+//! ([`super::tagging`]), `ListResourceTags` per key only where that listing failed.
+//! Everything else is read for every key.
 
 use std::collections::BTreeMap;
 
@@ -19,6 +22,19 @@ use super::ops;
 use super::raw::{RawKind, RawResource};
 use super::Ctx;
 use crate::model::unknown;
+
+/// Where a key's tags came from.
+enum Tags {
+    /// AWS managed: it cannot be tagged, nothing is read.
+    AwsManaged,
+    /// The region's complete tag listing: the value and its source.
+    Listed((Value, crate::model::AttributeSource)),
+    /// The key's own `ListResourceTags`, and why the listing did not answer.
+    Called(
+        Answer<aws_sdk_kms::operation::list_resource_tags::ListResourceTagsOutput>,
+        String,
+    ),
+}
 
 /// Reads every key of `region`.
 pub async fn collect(ctx: &Ctx, region: &str) -> Vec<RawResource> {
@@ -127,19 +143,21 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<RawResource> {
             });
             // Calls whose answer DescribeKey already settles are not made (see the module
             // docs); the derivation is the attribute's recorded source.
-            let (manager, spec, origin) = match &metadata {
+            let (manager, spec, origin, key_state) = match &metadata {
                 Value::Object(m) => (
                     m.get("KeyManager").and_then(Value::as_str),
                     m.get("KeySpec").and_then(Value::as_str),
                     m.get("Origin").and_then(Value::as_str),
+                    m.get("KeyState").and_then(Value::as_str),
                 ),
-                _ => (None, None, None),
+                _ => (None, None, None, None),
             };
             let aws_managed = manager == Some("AWS");
             let cannot_rotate = matches!((spec, origin), (Some(s), Some(o)) if s != "SYMMETRIC_DEFAULT" || o != "AWS_KMS");
+            let pending_deletion = key_state == Some("PendingDeletion");
             data.insert("DescribeKey".into(), metadata);
             let rotation_call = async {
-                if aws_managed || cannot_rotate {
+                if aws_managed || cannot_rotate || pending_deletion {
                     return None;
                 }
                 Some(
@@ -155,21 +173,26 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<RawResource> {
                         .await,
                 )
             };
+            // Tags: none to read on an AWS managed key; the region's tag listing where it
+            // could be read; else the key's own call, with why in the source.
             let tags_call = async {
                 if aws_managed {
-                    return None;
+                    return Tags::AwsManaged;
                 }
-                Some(
-                    caller
-                        .call(
-                            &ops::KMS_LIST_RESOURCE_TAGS,
-                            region,
-                            k,
-                            &[],
-                            client.list_resource_tags().key_id(&id).send(),
-                        )
-                        .await,
-                )
+                let why = match ctx.tagging.listing(ctx, region).await {
+                    Ok(listing) => return Tags::Listed(listing.key(&id)),
+                    Err(why) => why,
+                };
+                let answer = caller
+                    .call(
+                        &ops::KMS_LIST_RESOURCE_TAGS,
+                        region,
+                        k,
+                        &[],
+                        client.list_resource_tags().key_id(&id).send(),
+                    )
+                    .await;
+                Tags::Called(answer, why)
             };
             let (rotation, policy, tags) = tokio::join!(
                 rotation_call,
@@ -203,9 +226,20 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<RawResource> {
                 sources.insert(attribute.into(), source(&ops::KMS_DESCRIBE_KEY));
             }
             let tags = match tags {
-                Some(answer) => {
+                Tags::Listed((value, from)) => {
+                    calls.push(ops::TAG_GET_RESOURCES.label());
+                    sources.insert(
+                        "tags".into(),
+                        serde_json::to_value(from).unwrap_or(Value::Null),
+                    );
+                    value
+                }
+                Tags::Called(answer, why) => {
                     calls.push(ops::KMS_LIST_RESOURCE_TAGS.label());
-                    sources.insert("tags".into(), source(&ops::KMS_LIST_RESOURCE_TAGS));
+                    sources.insert(
+                        "tags".into(),
+                        json!({ "operation": ops::KMS_LIST_RESOURCE_TAGS.label(), "note": why }),
+                    );
                     answer.to_value(|out| {
                         let map: Map<String, Value> = out
                             .tags()
@@ -215,7 +249,7 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<RawResource> {
                         Value::Object(map)
                     })
                 }
-                None => {
+                Tags::AwsManaged => {
                     sources.insert(
                         "tags".into(),
                         derived("an AWS managed key (per kms:DescribeKey): AWS managed keys cannot be tagged"),
@@ -248,12 +282,19 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Vec<RawResource> {
                     );
                     json!({ "Supported": true, "KeyRotationEnabled": true, "RotationPeriodInDays": 365 })
                 }
-                None => {
+                None if cannot_rotate => {
                     sources.insert(
                         "rotation_enabled".into(),
                         derived("key spec or origin (per kms:DescribeKey) without automatic rotation: only symmetric keys with KMS-generated material rotate automatically"),
                     );
                     json!({ "Supported": false, "KeyRotationEnabled": false })
+                }
+                None => {
+                    sources.insert(
+                        "rotation_enabled".into(),
+                        derived("key state PendingDeletion (per kms:DescribeKey): AWS KMS reports a key pending deletion as not rotating and does not rotate it (its earlier status returns if the deletion is cancelled)"),
+                    );
+                    json!({ "Supported": true, "KeyRotationEnabled": false })
                 }
             };
             if let Some(s) = sources.get("rotation_enabled").cloned() {

@@ -5,13 +5,15 @@
 //! fan-out, limits (per-service-and-region concurrency, per-call timeout, whole-run deadline,
 //! adaptive retries) and the snapshot file format. The per-service collectors
 //! ([`s3`], [`kms`], [`guardduty`], [`config`], [`iam`]) return raw documents; shaping them
-//! into canonical kinds is [`crate::normalize::aws`]. IAM is global: it is read once per
-//! account. Every account and region read also yields a [`raw::RawKind::RegionScope`]
-//! document, so that account- and region-scope kinds exist in every live snapshot (as
-//! unknowns where vouch does not call the service) and their rules never go silent. The
-//! recorder state of every region is read first: it decides which AWS Config inventory types
-//! are read where ([`config::plan`]), and one [`raw::RawKind::ConfigCoverage`] document per
-//! account records those decisions (kept in [`AwsSnapshot::config_coverage`]).
+//! into canonical kinds is [`crate::normalize::aws`]. Buckets' and keys' tags come from one
+//! Resource Groups Tagging API listing per region where it can be read ([`tagging`]). IAM is
+//! global: it is read once per account. Every account and region read also yields a
+//! [`raw::RawKind::RegionScope`] document, so that account- and region-scope kinds exist in
+//! every live snapshot (as unknowns where vouch does not call the service) and their rules
+//! never go silent. The recorder state of every region is read first: it decides which AWS
+//! Config inventory types are read where ([`config::plan`]), and one
+//! [`raw::RawKind::ConfigCoverage`] document per account records those decisions (kept in
+//! [`AwsSnapshot::config_coverage`]).
 //!
 //! Invariant: a call that is denied, fails or times out never yields a value. Its attribute
 //! becomes the unknown marker and the call is listed in [`AwsSnapshot::failed_calls`];
@@ -30,6 +32,7 @@ pub mod kms;
 pub mod ops;
 pub mod raw;
 pub mod s3;
+pub mod tagging;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -287,6 +290,8 @@ pub struct Ctx {
     pub concurrency: usize,
     pub collected_at: String,
     pub progress: ProgressBar,
+    /// This account's tag listings, shared by the S3 and KMS collectors.
+    pub tagging: Arc<tagging::Tagging>,
 }
 
 impl Ctx {
@@ -389,6 +394,13 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
         }
     }
 
+    // `--s3-source api` reads every bucket setting from S3 alone, tags included; keys' tags
+    // are listed in every mode.
+    let tag_types = if options.s3_source == s3::S3Source::Api {
+        vec![tagging::KMS_KEY]
+    } else {
+        vec![tagging::S3, tagging::KMS_KEY]
+    };
     let mut raws = Vec::new();
     let mut accounts = Vec::new();
     let mut config_coverage: Vec<config::ConfigCoverage> = Vec::new();
@@ -417,6 +429,7 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
             concurrency: options.concurrency.max(1),
             collected_at: collected_at.clone(),
             progress: progress.clone(),
+            tagging: Arc::new(tagging::Tagging::new(&regions, tag_types.clone())),
         };
         // Every region's recorder state is read first: it decides which of the region's
         // AWS Config items are current (the inventory reads only those types) and, for S3,

@@ -53,6 +53,7 @@ ops! {
     KMS_GET_KEY_ROTATION_STATUS = "kms", "GetKeyRotationStatus", "kms:GetKeyRotationStatus";
     KMS_GET_KEY_POLICY = "kms", "GetKeyPolicy", "kms:GetKeyPolicy";
     KMS_LIST_RESOURCE_TAGS = "kms", "ListResourceTags", "kms:ListResourceTags";
+    TAG_GET_RESOURCES = "tag", "GetResources", "tag:GetResources";
     GUARDDUTY_LIST_DETECTORS = "guardduty", "ListDetectors", "guardduty:ListDetectors";
     GUARDDUTY_GET_DETECTOR = "guardduty", "GetDetector", "guardduty:GetDetector";
     GUARDDUTY_GET_FINDINGS_STATISTICS = "guardduty", "GetFindingsStatistics", "guardduty:GetFindingsStatistics";

@@ -9,9 +9,12 @@
 //! called only for what an item does not state ([`item`]); otherwise, or with
 //! `--s3-source api`, every setting comes from the S3 API in the bucket's region. A bucket
 //! Config does not know, an unusable item, or a failed Config call falls back to the API, so
-//! a Config problem costs requests, never evidence. Each setting's source (Config item and
-//! its capture time, S3 operation, or derivation) is written to the raw document's `Sources`,
-//! which becomes the resource's `provenance.attribute_sources`.
+//! a Config problem costs requests, never evidence. Tags an item does not state come from
+//! the Resource Groups Tagging API's listing of the bucket's region ([`super::tagging`]),
+//! `GetBucketTagging` only where that listing failed or with `--s3-source api` (S3 alone).
+//! Each setting's source (Config item and its capture time, S3 or tagging operation, or
+//! derivation) is written to the raw document's `Sources`, which becomes the resource's
+//! `provenance.attribute_sources`.
 //!
 //! Calls no rule or evidence needs are not made: the region comes from `ListBuckets`
 //! (its `BucketRegion`, or one `ListBuckets` per collected region with the `BucketRegion`
@@ -526,6 +529,61 @@ impl At<'_> {
         self.api(setting.op(), not_configured, fut, shape, Some(why))
             .await
     }
+
+    /// Tags: from the item when it states them; else from the tag listing of the bucket's
+    /// region (unless the run reads buckets from S3 alone); else from `GetBucketTagging`
+    /// (`fut`, then the only one polled), whose source says why the others did not answer.
+    async fn tags<E, R, F>(self, item: &Result<Item, String>, region: Option<&str>, fut: F) -> Fact
+    where
+        F: Future<
+            Output = Result<
+                aws_sdk_s3::operation::get_bucket_tagging::GetBucketTaggingOutput,
+                SdkError<E, R>,
+            >,
+        >,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug + Send + Sync + 'static,
+    {
+        let mut why = match item {
+            Ok(i) => match i.facts.get(Setting::Tags) {
+                Ok(v) => return Fact::from_item(i, Setting::Tags, v.clone()),
+                Err(why) => why,
+            },
+            Err(why) => why.clone(),
+        };
+        let tagging = &self.ctx.tagging;
+        if tagging.covers(super::tagging::S3) {
+            // Only the listing of the bucket's own region can say anything about it.
+            let listed = match region {
+                Some(r) => tagging
+                    .listing(self.ctx, r)
+                    .await
+                    .map(|l| l.bucket(self.bucket)),
+                None => Err(format!(
+                    "{} not consulted: the bucket's region is unknown",
+                    ops::TAG_GET_RESOURCES.label()
+                )),
+            };
+            match listed {
+                Ok((value, source)) => {
+                    return Fact {
+                        value,
+                        source,
+                        called: Some(&ops::TAG_GET_RESOURCES),
+                    }
+                }
+                Err(listing) => why = format!("{why}; {listing}"),
+            }
+        }
+        self.api(
+            &ops::S3_GET_BUCKET_TAGGING,
+            &["NoSuchTagSet"],
+            fut,
+            shape_tags,
+            Some(why),
+        )
+        .await
+    }
 }
 
 async fn bucket(ctx: &Ctx, home: &str, b: Listed, item: Result<Item, String>) -> RawResource {
@@ -634,12 +692,10 @@ async fn bucket(ctx: &Ctx, home: &str, b: Listed, item: Result<Item, String>) ->
             c.get_bucket_logging().bucket(n).send(),
             shape_logging,
         )),
-        Box::pin(at.setting(
+        Box::pin(at.tags(
             it,
-            Setting::Tags,
-            &["NoSuchTagSet"],
-            c.get_bucket_tagging().bucket(n).send(),
-            shape_tags,
+            region.as_deref(),
+            c.get_bucket_tagging().bucket(n).send()
         )),
     );
 
