@@ -1,6 +1,11 @@
-//! Embeds the built-in policies (`policies/**/*.rego` and their `*.test.yaml` cases) and the
-//! kind schemas (`schemas/*.schema.json`) and the rulesets (`rulesets/*.yaml`) into the binary, so a scan never reads them from
-//! disk (offline by default) and the registry is derived from the tree, not kept by hand.
+//! Embeds the built-in policies (`policies/**/*.rego` and their `*.test.yaml` cases), the kind
+//! schemas (`schemas/*.schema.json`), the rulesets (`rulesets/*.yaml`) and the parity examples
+//! into the binary, so a scan never reads them from disk (offline by default) and the
+//! registry is derived from the tree, not kept by hand.
+//!
+//! The generated table names each file relative to `CARGO_MANIFEST_DIR`, resolved when the
+//! library compiles: a target directory shared by two checkouts (CI's cache and a working
+//! copy) then never embeds the other checkout's files.
 
 use std::env;
 use std::fs;
@@ -36,8 +41,8 @@ fn write_table(name: &str, root: &Path, dir: &str, suffixes: &[&str], out: &mut 
             .replace('\\', "/");
         writeln!(
             out,
-            "    ({rel:?}, include_str!({:?})),",
-            file.display().to_string()
+            "    ({rel:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), {:?}))),",
+            format!("/{rel}")
         )
         .unwrap_or(());
     }
