@@ -114,14 +114,30 @@ pub fn reference(value: &str) -> Option<&str> {
 
 /// Discovers templates under `paths` and evaluates them. Never panics and never stops at
 /// the first bad file.
+///
+/// Templates are read, parsed and evaluated in parallel, each by a loader of its own; their
+/// outputs are concatenated in discovery order and sorted, so the result is the same as one
+/// loader taking them in turn.
 pub fn load(paths: &[PathBuf], options: &CfnOptions) -> Output {
-    let mut loader = Loader::new(options);
+    use rayon::prelude::*;
+
+    let base = Loader::new(options);
     let files = discover(paths);
-    let mut parsed: Vec<(PathBuf, String, Node)> = Vec::new();
-    for (path, explicit) in files {
-        if let Some((display, doc)) = loader.read_template(&path, explicit) {
-            parsed.push((path, display, doc));
-        }
+    let read: Vec<(Output, Option<Parsed>)> = files
+        .into_par_iter()
+        .map(|(path, explicit)| {
+            let mut loader = base.fork();
+            let parsed = loader
+                .read_template(&path, explicit)
+                .map(|(display, doc)| (path, display, doc));
+            (loader.out, parsed)
+        })
+        .collect();
+    let mut out = Output::default();
+    let mut parsed: Vec<Parsed> = Vec::new();
+    for (file_out, file) in read {
+        out.merge(file_out);
+        parsed.extend(file);
     }
     // Templates another scanned template uses as a local nested stack are judged through
     // their parent only.
@@ -131,23 +147,44 @@ pub fn load(paths: &[PathBuf], options: &CfnOptions) -> Output {
             nested.insert(child);
         }
     }
-    for (path, display, doc) in &parsed {
-        let canonical = canonical(path);
-        if nested.contains(&canonical) {
-            continue;
-        }
-        let overrides = loader.root_overrides.clone();
-        let mut chain = vec![canonical];
-        loader.process(path, display, display, doc, "", &overrides, &mut chain);
+    let processed: Vec<Output> = parsed
+        .par_iter()
+        .filter_map(|(path, display, doc)| {
+            let canonical = canonical(path);
+            if nested.contains(&canonical) {
+                return None;
+            }
+            let mut loader = base.fork();
+            let overrides = loader.root_overrides.clone();
+            let mut chain = vec![canonical];
+            loader.process(path, display, display, doc, "", &overrides, &mut chain);
+            Some(loader.out)
+        })
+        .collect();
+    let mut all = base.out;
+    all.merge(out);
+    for template_out in processed {
+        all.merge(template_out);
     }
-    let mut out = loader.out;
-    out.resources
+    all.resources
         .sort_by(|a, b| (&a.template, &a.address).cmp(&(&b.template, &b.address)));
-    out.inputs.sort();
-    out.inputs.dedup();
-    out.diagnostics.sort();
-    out.diagnostics.dedup();
-    out
+    all.inputs.sort();
+    all.inputs.dedup();
+    all.diagnostics.sort();
+    all.diagnostics.dedup();
+    all
+}
+
+/// A template read and parsed: its path, its display name and its document.
+type Parsed = (PathBuf, String, Node);
+
+impl Output {
+    fn merge(&mut self, other: Output) {
+        self.resources.extend(other.resources);
+        self.inputs.extend(other.inputs);
+        self.diagnostics.extend(other.diagnostics);
+        self.templates += other.templates;
+    }
 }
 
 /// Evaluates one template given as text (tests and stdin). `display` names it in locations.
@@ -206,6 +243,15 @@ impl Loader {
                 .insert(k.clone(), Value::String(v.clone()));
         }
         loader
+    }
+
+    /// A loader with the same parameters and an empty output, for one template.
+    fn fork(&self) -> Self {
+        Self {
+            pseudo: self.pseudo.clone(),
+            root_overrides: self.root_overrides.clone(),
+            out: Output::default(),
+        }
     }
 
     fn read_param_file(&mut self, path: &Path) {
