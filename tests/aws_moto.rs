@@ -3221,3 +3221,28 @@ async fn all_regions_are_the_enabled_regions_or_the_static_fallback() {
         warning.message
     );
 }
+
+/// `InvalidSnapshot.NotFound` from DescribeSnapshotAttribute: the snapshot was deleted after
+/// the listing. It is gone (no resource), not unknown, and no failed call.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_snapshot_deleted_after_the_listing_is_dropped_not_unknown() {
+    let Some(ep) = endpoint() else { return };
+    let _serial = SERIAL.lock().await;
+    reset(&ep);
+    seed_ec2(&ep).await;
+    faults(
+        &ep,
+        json!([{"operation": "DescribeSnapshotAttribute", "code": "InvalidSnapshot.NotFound", "status": 400, "times": 1}]),
+    );
+    let mut o = options(&ep);
+    o.regions = vec!["us-east-1".into()];
+    let snap = aws::collect(&o).await.unwrap();
+    assert_eq!(snapshots_in(&snap, "us-east-1").len(), 2);
+    assert!(snapshots_in(&snap, "us-east-1")
+        .iter()
+        .all(|r| r.attributes["create_volume_permissions"].is_array()));
+    assert!(!snap
+        .failed_calls
+        .iter()
+        .any(|c| c.operation == "DescribeSnapshotAttribute"));
+}

@@ -427,7 +427,7 @@ fn enabled_regions_fill_both_account_resources() {
 }
 
 #[test]
-fn unused_access_disabled_and_creating_analyzers_do_not_count() {
+fn unused_and_internal_access_creating_and_failed_analyzers_do_not_count() {
     let j = Judged::of(&[
         iam_account(),
         scope("eu-west-1"),
@@ -443,6 +443,7 @@ fn unused_access_disabled_and_creating_analyzers_do_not_count() {
                     "ORGANIZATION_UNUSED_ACCESS",
                     "ACTIVE"
                 ),
+                analyzer("eu-west-1", "internal", "ACCOUNT_INTERNAL_ACCESS", "ACTIVE"),
                 analyzer("eu-west-1", "new", "ACCOUNT", "CREATING"),
                 analyzer("eu-west-1", "broken", "ACCOUNT", "FAILED"),
             ]),
