@@ -556,8 +556,9 @@ async fn seeded_estate_is_collected_with_facts_and_unknowns() {
     );
     assert!(unknown_reason(&pab.attributes["block_public_acls"]).is_some());
 
-    // moto 5.2.5 has no GetFindingsStatistics and answers DescribeDeliveryChannelStatus with
-    // a 500: those parts alone are unknown and the run is incomplete.
+    // moto 5.2.5 has no GetFindingsStatistics, no Access Analyzer and no
+    // GetEbsDefaultKmsKeyId, and answers DescribeDeliveryChannelStatus with a 500: those
+    // parts alone are unknown and the run is incomplete.
     assert!(unknown_reason(&rec_us.attributes["delivery_channel"]["last_status"]).is_some());
     let mut failed = failed_ops(&snap);
     failed.sort();
@@ -565,7 +566,9 @@ async fn seeded_estate_is_collected_with_facts_and_unknowns() {
     assert_eq!(
         failed,
         vec![
+            "access-analyzer:ListAnalyzers".to_owned(),
             "config:DescribeDeliveryChannelStatus".to_owned(),
+            "ec2:GetEbsDefaultKmsKeyId".to_owned(),
             "guardduty:GetFindingsStatistics".to_owned()
         ],
         "{:#?}",
@@ -2895,4 +2898,351 @@ async fn a_tag_listing_is_used_only_when_read_to_its_last_page() {
         .failed_calls
         .iter()
         .all(|c| c.operation != "GetResources"));
+}
+
+// --- EC2 (regions, EBS encryption by default, EBS snapshots) and IAM Access Analyzer -------
+
+/// In us-east-1: encryption by default on, three snapshots of one volume (public, shared
+/// with one account, private and tagged). eu-west-1: encryption by default off, no
+/// snapshots. Returns the snapshot IDs (public, shared, private).
+async fn seed_ec2(endpoint: &str) -> (String, String, String) {
+    let us = aws_sdk_ec2::Client::new(&sdk(endpoint, "us-east-1").await);
+    us.enable_ebs_encryption_by_default().send().await.unwrap();
+    let volume = us
+        .create_volume()
+        .availability_zone("us-east-1a")
+        .size(1)
+        .send()
+        .await
+        .unwrap();
+    let volume = volume.volume_id().unwrap().to_owned();
+    let mut ids = Vec::new();
+    for name in ["public", "shared", "private"] {
+        let tags = aws_sdk_ec2::types::TagSpecification::builder()
+            .resource_type(aws_sdk_ec2::types::ResourceType::Snapshot)
+            .tags(
+                aws_sdk_ec2::types::Tag::builder()
+                    .key("Name")
+                    .value(name)
+                    .build(),
+            )
+            .build();
+        let snap = us
+            .create_snapshot()
+            .volume_id(&volume)
+            .tag_specifications(tags)
+            .send()
+            .await
+            .unwrap();
+        ids.push(snap.snapshot_id().unwrap().to_owned());
+    }
+    let permission = |id: &str| {
+        us.modify_snapshot_attribute()
+            .snapshot_id(id)
+            .attribute(aws_sdk_ec2::types::SnapshotAttributeName::CreateVolumePermission)
+            .operation_type(aws_sdk_ec2::types::OperationType::Add)
+    };
+    permission(&ids[0]).group_names("all").send().await.unwrap();
+    permission(&ids[1])
+        .user_ids("111122223333")
+        .send()
+        .await
+        .unwrap();
+    (ids[0].clone(), ids[1].clone(), ids[2].clone())
+}
+
+fn snapshots_in<'a>(snap: &'a AwsSnapshot, region: &str) -> Vec<&'a Resource> {
+    snap.snapshot
+        .resources
+        .iter()
+        .filter(|r| r.kind == "aws.ec2.snapshot" && r.region.as_deref() == Some(region))
+        .collect()
+}
+
+/// EBS encryption by default and snapshots end to end, pass and fail; the enabled regions
+/// fill both account resources; moto 5.2.5 has no Access Analyzer and no
+/// GetEbsDefaultKmsKeyId, so those facts are unknown with the error and the calls failed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ec2_snapshots_encryption_by_default_and_regions_are_collected_and_judged() {
+    let Some(ep) = endpoint() else { return };
+    let _serial = SERIAL.lock().await;
+    reset(&ep);
+    let (public, shared, private) = seed_ec2(&ep).await;
+    let snap = aws::collect(&options(&ep)).await.unwrap();
+    let outcomes = judge(&snap);
+
+    // EBS encryption by default: one resource per region, the collector's (not a stand-in).
+    let on = find(
+        &snap,
+        "aws.ec2.ebs_encryption_by_default",
+        &format!("us-east-1:{ACCOUNT}:ebs-encryption-by-default"),
+    );
+    let off = find(
+        &snap,
+        "aws.ec2.ebs_encryption_by_default",
+        &format!("eu-west-1:{ACCOUNT}:ebs-encryption-by-default"),
+    );
+    assert_eq!(on.attributes["encryption_by_default"], json!(true));
+    assert_eq!(off.attributes["encryption_by_default"], json!(false));
+    assert_eq!(
+        source_of(on, "encryption_by_default"),
+        "ec2:GetEbsEncryptionByDefault"
+    );
+    assert_eq!(status_of(&outcomes, "ebs-encryption", &on.address), "pass");
+    assert_eq!(status_of(&outcomes, "ebs-encryption", &off.address), "fail");
+    // moto 5.2.5 does not implement GetEbsDefaultKmsKeyId: unknown, never a guess.
+    assert!(
+        unknown_reason(&on.attributes["default_kms_key_id"])
+            .unwrap()
+            .contains("ec2:GetEbsDefaultKmsKeyId"),
+        "{}",
+        on.attributes
+    );
+
+    // Snapshots: only the account's own (moto's AMI snapshots belong to other owners).
+    let us = snapshots_in(&snap, "us-east-1");
+    assert_eq!(us.len(), 3, "{us:#?}");
+    let address = |id: &str| format!("arn:aws:ec2:us-east-1:{ACCOUNT}:snapshot/{id}");
+    let p = find(&snap, "aws.ec2.snapshot", &format!("snapshot/{public}"));
+    assert_eq!(p.arn.as_deref(), Some(address(&public).as_str()));
+    assert_eq!(
+        p.attributes["create_volume_permissions"],
+        json!([{"group": "all", "user_id": null}])
+    );
+    assert_eq!(p.attributes["tags"], json!({"Name": "public"}));
+    assert_eq!(
+        source_of(p, "create_volume_permissions"),
+        "ec2:DescribeSnapshotAttribute"
+    );
+    assert_eq!(
+        status_of(&outcomes, "ebs-snapshot-not-public", &address(&public)),
+        "fail"
+    );
+    assert_eq!(
+        status_of(&outcomes, "ebs-snapshot-not-public", &address(&shared)),
+        "pass"
+    );
+    assert_eq!(
+        status_of(&outcomes, "ebs-snapshot-not-public", &address(&private)),
+        "pass"
+    );
+    let s = find(&snap, "aws.ec2.snapshot", &format!("snapshot/{shared}"));
+    assert_eq!(
+        s.attributes["create_volume_permissions"],
+        json!([{"group": null, "user_id": "111122223333"}])
+    );
+    // eu-west-1 was listed and holds none of the account's snapshots: nothing to judge.
+    assert!(snapshots_in(&snap, "eu-west-1").is_empty());
+
+    // The enabled regions, on both account resources.
+    let account = find(&snap, "aws.account", &format!("{ACCOUNT}:account"));
+    let iam = find(&snap, "aws.iam.account", &format!("{ACCOUNT}:root"));
+    for r in [account, iam] {
+        let regions: Vec<&str> = r.attributes["regions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert!(regions.contains(&"us-east-1") && regions.contains(&"eu-west-1"));
+        assert_eq!(source_of(r, "regions"), "ec2:DescribeRegions");
+    }
+
+    // No Access Analyzer in moto: each region read is a failed call, every enabled region
+    // unknown, the rule unknown (never a fail for a region nobody could ask).
+    let analyzer_failures: Vec<_> = snap
+        .failed_calls
+        .iter()
+        .filter(|c| c.service == "access-analyzer" && c.operation == "ListAnalyzers")
+        .collect();
+    assert_eq!(analyzer_failures.len(), 2, "{:#?}", snap.failed_calls);
+    let list = iam.attributes["access_analyzer_regions"]
+        .as_array()
+        .unwrap();
+    assert!(!list.is_empty());
+    assert!(list.iter().all(|v| unknown_reason(v).is_some()), "{list:?}");
+    assert!(list.iter().any(|v| unknown_reason(v)
+        .unwrap()
+        .starts_with("us-east-1: access-analyzer:ListAnalyzers")));
+    assert_eq!(
+        status_of(&outcomes, "iam-access-analyzer-enabled", &iam.address),
+        "unknown"
+    );
+    assert!(!snap.complete);
+}
+
+/// Denied EC2 and Access Analyzer calls: exactly the facts they feed are unknown with the
+/// error code, each call is listed in failed_calls, and the rules say unknown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn denied_ec2_and_access_analyzer_calls_become_unknowns() {
+    let Some(ep) = endpoint() else { return };
+    let _serial = SERIAL.lock().await;
+    reset(&ep);
+    let (public, _, _) = seed_ec2(&ep).await;
+    faults(
+        &ep,
+        json!([
+            {"operation": "DescribeRegions", "code": "UnauthorizedOperation", "status": 403},
+            {"operation": "GetEbsEncryptionByDefault", "code": "UnauthorizedOperation", "status": 403, "region": "eu-west-1"},
+            {"operation": "DescribeSnapshots", "code": "UnauthorizedOperation", "status": 403, "region": "eu-west-1"},
+            {"operation": "DescribeSnapshotAttribute", "code": "UnauthorizedOperation", "status": 403},
+            {"operation": "ListAnalyzers", "code": "AccessDeniedException", "status": 403, "region": "us-east-1"},
+        ]),
+    );
+    let snap = aws::collect(&options(&ep)).await.unwrap();
+    let outcomes = judge(&snap);
+    assert!(!snap.complete);
+    let failed = |op: &str, region: &str| {
+        snap.failed_calls
+            .iter()
+            .find(|c| c.operation == op && c.region == region)
+            .unwrap_or_else(|| panic!("{op} in {region} not in {:#?}", snap.failed_calls))
+            .error_code
+            .clone()
+    };
+    // Asked once per account, in the first region read (by name).
+    assert_eq!(
+        failed("DescribeRegions", "eu-west-1"),
+        "UnauthorizedOperation"
+    );
+    assert_eq!(
+        failed("GetEbsEncryptionByDefault", "eu-west-1"),
+        "UnauthorizedOperation"
+    );
+    assert_eq!(
+        failed("DescribeSnapshots", "eu-west-1"),
+        "UnauthorizedOperation"
+    );
+    assert_eq!(
+        failed("DescribeSnapshotAttribute", "us-east-1"),
+        "UnauthorizedOperation"
+    );
+    assert_eq!(
+        failed("ListAnalyzers", "us-east-1"),
+        "AccessDeniedException"
+    );
+
+    // Regions: unknown on both account resources; the analyzer rule unknown.
+    for (kind, suffix) in [("aws.account", "account"), ("aws.iam.account", "root")] {
+        let r = find(&snap, kind, &format!("{ACCOUNT}:{suffix}"));
+        assert_eq!(
+            unknown_reason(&r.attributes["regions"]),
+            Some("ec2:DescribeRegions denied: UnauthorizedOperation"),
+            "{kind}"
+        );
+    }
+    let iam = find(&snap, "aws.iam.account", &format!("{ACCOUNT}:root"));
+    assert!(iam.attributes["access_analyzer_regions"]
+        .as_array()
+        .unwrap()
+        .contains(&json!({"__unknown__": "us-east-1: access-analyzer:ListAnalyzers denied: AccessDeniedException"})));
+    assert_eq!(
+        status_of(&outcomes, "iam-access-analyzer-enabled", &iam.address),
+        "unknown"
+    );
+
+    // Encryption by default: eu-west-1 unknown, us-east-1 still a fact.
+    let eu = format!("arn:aws:ec2:eu-west-1:{ACCOUNT}:ebs-encryption-by-default");
+    assert_eq!(status_of(&outcomes, "ebs-encryption", &eu), "unknown");
+    assert!(evidence_of(&outcomes, "ebs-encryption", &eu).contains("UnauthorizedOperation"));
+    let us = format!("arn:aws:ec2:us-east-1:{ACCOUNT}:ebs-encryption-by-default");
+    assert_eq!(status_of(&outcomes, "ebs-encryption", &us), "pass");
+
+    // Snapshots: the public one's permissions unknown (never a pass); eu-west-1's listing
+    // failed, so one resource there carries the failure.
+    let p = format!("arn:aws:ec2:us-east-1:{ACCOUNT}:snapshot/{public}");
+    assert_eq!(
+        status_of(&outcomes, "ebs-snapshot-not-public", &p),
+        "unknown"
+    );
+    assert!(evidence_of(&outcomes, "ebs-snapshot-not-public", &p).contains("UnauthorizedOperation"));
+    let gap = snapshots_in(&snap, "eu-west-1");
+    assert_eq!(gap.len(), 1);
+    assert_eq!(
+        gap[0].address,
+        format!("arn:aws:ec2:eu-west-1:{ACCOUNT}:snapshot/*")
+    );
+    assert_eq!(
+        status_of(&outcomes, "ebs-snapshot-not-public", &gap[0].address),
+        "unknown"
+    );
+}
+
+/// `--all-regions` reads the regions DescribeRegions lists as enabled; when it is denied,
+/// the static list, a warning, and an incomplete run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_regions_are_the_enabled_regions_or_the_static_fallback() {
+    let Some(ep) = endpoint() else { return };
+    let _serial = SERIAL.lock().await;
+    reset(&ep);
+    let mut o = options(&ep);
+    o.regions = Vec::new();
+    o.all_regions = true;
+    let snap = aws::collect(&o).await.unwrap();
+    let account = find(&snap, "aws.account", &format!("{ACCOUNT}:account"));
+    let enabled: Vec<String> = account.attributes["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(snap.regions, enabled, "the run read the enabled regions");
+    assert!(!snap
+        .snapshot
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "aws-regions-fallback"));
+
+    reset(&ep);
+    faults(
+        &ep,
+        json!([{"operation": "DescribeRegions", "code": "UnauthorizedOperation", "status": 403}]),
+    );
+    let fallback = aws::collect(&o).await.unwrap();
+    let statics: Vec<String> = aws::DEFAULT_REGIONS
+        .iter()
+        .map(|r| (*r).to_owned())
+        .collect();
+    assert_eq!(fallback.regions, statics);
+    assert!(!fallback.complete);
+    assert!(fallback
+        .failed_calls
+        .iter()
+        .any(|c| c.operation == "DescribeRegions" && c.error_code == "UnauthorizedOperation"));
+    let warning = fallback
+        .snapshot
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "aws-regions-fallback")
+        .expect("the fallback is said");
+    assert!(
+        warning.message.contains("UnauthorizedOperation"),
+        "{}",
+        warning.message
+    );
+}
+
+/// `InvalidSnapshot.NotFound` from DescribeSnapshotAttribute: the snapshot was deleted after
+/// the listing. It is gone (no resource), not unknown, and no failed call.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_snapshot_deleted_after_the_listing_is_dropped_not_unknown() {
+    let Some(ep) = endpoint() else { return };
+    let _serial = SERIAL.lock().await;
+    reset(&ep);
+    seed_ec2(&ep).await;
+    faults(
+        &ep,
+        json!([{"operation": "DescribeSnapshotAttribute", "code": "InvalidSnapshot.NotFound", "status": 400, "times": 1}]),
+    );
+    let mut o = options(&ep);
+    o.regions = vec!["us-east-1".into()];
+    let snap = aws::collect(&o).await.unwrap();
+    assert_eq!(snapshots_in(&snap, "us-east-1").len(), 2);
+    assert!(snapshots_in(&snap, "us-east-1")
+        .iter()
+        .all(|r| r.attributes["create_volume_permissions"].is_array()));
+    assert!(!snap
+        .failed_calls
+        .iter()
+        .any(|c| c.operation == "DescribeSnapshotAttribute"));
 }

@@ -24,7 +24,8 @@ Wraps moto 5.2.5's WSGI dispatcher and:
     operations are matched, so seeding is never disturbed (operations named by X-Amz-Target,
     such as the Resource Groups Tagging API's GetResources, are matched by that name).
     IAM speaks the query protocol: its operation is the form body's Action, and its errors
-    are wrapped in ErrorResponse;
+    are wrapped in ErrorResponse; EC2's reads (Describe*, Get*) are matched the same way and
+    answer EC2's <Response><Errors> document; Access Analyzer's ListAnalyzers is GET /analyzer;
   * on request, completes an S3 bucket's AWS Config item with the supplementary fields AWS
     Config records and moto 5.2.5 leaves out (awslabs/aws-config-resource-schema,
     AWS::S3::Bucket: ServerSideEncryptionConfiguration, BucketVersioningConfiguration,
@@ -110,6 +111,11 @@ def operation_of(environ):
         return None, None
     if service == "sts":
         return "GetCallerIdentity", None
+    if service == "access-analyzer" and method == "GET":
+        # REST JSON; moto 5.2.5 has no Access Analyzer, so only injected faults answer well.
+        if [p for p in path.split("/") if p] == ["analyzer"]:
+            return "ListAnalyzers", None
+        return None, None
     if service == "iam" and method == "POST":
         # Query protocol: the operation is the form body's Action. Read the body once and put
         # it back for moto.
@@ -118,6 +124,15 @@ def operation_of(environ):
         environ["wsgi.input"] = io.BytesIO(body)
         action = parse_qs(body.decode("utf-8", "replace")).get("Action", [""])[0]
         if action.startswith(IAM_READ_PREFIXES):
+            return action, None
+        return None, None
+    if service == "ec2" and method == "POST":
+        # EC2 query protocol, as IAM's; only reads are matched (seeding writes never are).
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        action = parse_qs(body.decode("utf-8", "replace")).get("Action", [""])[0]
+        if action.startswith(("Describe", "Get")):
             return action, None
         return None, None
     return None, None
@@ -135,7 +150,7 @@ def error_response(start_response, rule, environ):
     message = rule.get("message", "injected by vouch moto shim")
     reason = {400: "Bad Request", 403: "Forbidden", 429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable"}.get(status, "Error")
     auth = environ.get("HTTP_AUTHORIZATION", "")
-    if environ.get("HTTP_X_AMZ_TARGET") or "guardduty" in auth:
+    if environ.get("HTTP_X_AMZ_TARGET") or "guardduty" in auth or "/access-analyzer/aws4_request" in auth:
         body = json.dumps({"__type": code, "message": message, "Message": message}).encode()
         headers = [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-ErrorType", code)]
     elif "/iam/aws4_request" in auth:
@@ -143,6 +158,14 @@ def error_response(start_response, rule, environ):
         body = (
             '<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse><Error><Type>Sender</Type>'
             "<Code>%s</Code><Message>%s</Message></Error><RequestId>vouch</RequestId></ErrorResponse>"
+            % (code, message)
+        ).encode()
+        headers = [("Content-Type", "text/xml")]
+    elif "/ec2/aws4_request" in auth:
+        # The EC2 query protocol's error document.
+        body = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>%s</Code>'
+            "<Message>%s</Message></Error></Errors><RequestID>vouch</RequestID></Response>"
             % (code, message)
         ).encode()
         headers = [("Content-Type", "text/xml")]

@@ -37,7 +37,8 @@ pub struct AwsArgs {
     /// Region to read (repeatable; default: the profile's region).
     #[arg(long = "region", value_name = "REGION")]
     pub regions: Vec<String>,
-    /// Read every region enabled by default in an account.
+    /// Read every region enabled for the account (ec2:DescribeRegions; the regions enabled
+    /// by default when that call fails, with a warning and an incomplete run).
     #[arg(long)]
     pub all_regions: bool,
     /// Role to assume, one collection per role and so per account (repeatable).

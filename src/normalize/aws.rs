@@ -22,6 +22,7 @@ use crate::collect::aws::raw::{RawKind, RawResource};
 use crate::model::{unknown, unknown_reason, AttributeSource, Provenance, Resource, SourceKind};
 
 mod coverage;
+mod ec2;
 pub mod iam;
 mod items;
 mod items_compute;
@@ -29,6 +30,8 @@ mod items_edge;
 mod scope;
 #[cfg(test)]
 mod tests_coverage;
+#[cfg(test)]
+mod tests_ec2;
 #[cfg(test)]
 mod tests_iam;
 #[cfg(test)]
@@ -50,7 +53,19 @@ pub fn normalize(raws: &[RawResource]) -> Vec<Resource> {
             RawKind::ConfigRecorder => Some((CONFIG_RECORDER_KIND, recorder(&raw.data))),
             RawKind::ConfigItem => config_item_at(&raw.data, &raw.collected_at),
             // Folded in below: they make several resources each, or none of their own.
-            RawKind::IamAccount | RawKind::RegionScope | RawKind::ConfigCoverage => None,
+            RawKind::EbsEncryptionByDefault => Some((
+                "aws.ec2.ebs_encryption_by_default",
+                ec2::ebs_encryption_by_default(&raw.data),
+            )),
+            RawKind::Ec2Snapshot => Some(("aws.ec2.snapshot", ec2::snapshot(&raw.data))),
+            RawKind::Ec2SnapshotListing => {
+                ec2::listing_gap(&raw.data).map(|a| ("aws.ec2.snapshot", a))
+            }
+            RawKind::IamAccount
+            | RawKind::RegionScope
+            | RawKind::ConfigCoverage
+            | RawKind::Ec2Regions
+            | RawKind::AccessAnalyzers => None,
         };
         let Some((kind, attributes)) = shaped else {
             continue;
@@ -83,6 +98,8 @@ pub fn normalize(raws: &[RawResource]) -> Vec<Resource> {
         }
         let synthetic = !real_arn
             || raw.kind == RawKind::ConfigRecorder
+            || raw.kind == RawKind::EbsEncryptionByDefault
+            || raw.kind == RawKind::Ec2SnapshotListing
             || (raw.kind == RawKind::GuardDutyDetector
                 && raw.data.get("DetectorId").is_none_or(Value::is_null));
         let mut r = resource(raw, kind, attributes, !synthetic);
@@ -114,6 +131,8 @@ pub fn normalize(raws: &[RawResource]) -> Vec<Resource> {
     iam::merge_credential_reports(&mut out, raws);
     let stand_ins = scope::stand_ins(raws, &out);
     out.extend(stand_ins);
+    // The enabled regions and analyzer regions of the account resources built above.
+    ec2::account_facts(&mut out, raws);
     // What the AWS Config inventory did not read: stand-ins, never silence.
     let unreported = coverage::unreported_patches(raws, &out);
     out.extend(unreported);
@@ -247,6 +266,11 @@ fn parser_of(kind: RawKind) -> &'static str {
         RawKind::IamAccount => "aws-sdk-iam",
         RawKind::RegionScope => "aws-sdk-sts",
         RawKind::ConfigCoverage => "aws-sdk-config",
+        RawKind::Ec2Regions
+        | RawKind::EbsEncryptionByDefault
+        | RawKind::Ec2Snapshot
+        | RawKind::Ec2SnapshotListing => "aws-sdk-ec2",
+        RawKind::AccessAnalyzers => "aws-sdk-accessanalyzer",
     }
 }
 
@@ -259,6 +283,10 @@ fn source_type_of(raw: &RawResource) -> String {
         RawKind::IamAccount => "AWS::IAM::Account".to_owned(),
         RawKind::RegionScope => "region".to_owned(),
         RawKind::ConfigCoverage => "AWS::Config::ConfigurationRecorder".to_owned(),
+        RawKind::Ec2Regions => "EC2 regions".to_owned(),
+        RawKind::AccessAnalyzers => "AWS::AccessAnalyzer::Analyzer".to_owned(),
+        RawKind::EbsEncryptionByDefault => "EBS encryption by default".to_owned(),
+        RawKind::Ec2Snapshot | RawKind::Ec2SnapshotListing => "AWS::EC2::Snapshot".to_owned(),
         RawKind::ConfigItem => raw
             .data
             .get("resourceType")

@@ -1,13 +1,16 @@
-//! Live AWS collection: AWS Config, S3, KMS, GuardDuty and IAM read through the AWS SDK into
-//! a versioned [`AwsSnapshot`] of normalized resources.
+//! Live AWS collection: AWS Config, S3, KMS, GuardDuty, IAM, EC2 (regions, EBS encryption by
+//! default, EBS snapshots) and IAM Access Analyzer read through the AWS SDK into a versioned
+//! [`AwsSnapshot`] of normalized resources.
 //!
 //! This module owns the run: options, credentials (profile, assumed roles), the region
 //! fan-out, limits (per-service-and-region concurrency, per-call timeout, whole-run deadline,
 //! adaptive retries) and the snapshot file format. The per-service collectors
-//! ([`s3`], [`kms`], [`guardduty`], [`config`], [`iam`]) return raw documents; shaping them
+//! ([`s3`], [`kms`], [`guardduty`], [`config`], [`iam`], [`ec2`], [`access_analyzer`]) return
+//! raw documents; shaping them
 //! into canonical kinds is [`crate::normalize::aws`]. Buckets' and keys' tags come from one
 //! Resource Groups Tagging API listing per region where it can be read ([`tagging`]). IAM is
-//! global: it is read once per account. Every account and region read also yields a
+//! global: it is read once per account, and so are the account's enabled regions
+//! (`ec2:DescribeRegions`, which also picks the regions of `--all-regions`). Every account and region read also yields a
 //! [`raw::RawKind::RegionScope`] document, so that account- and region-scope kinds exist in
 //! every live snapshot (as unknowns where vouch does not call the service) and their rules
 //! never go silent. The recorder state of every region is read first: it decides which AWS
@@ -23,9 +26,11 @@
 //! [`AwsSnapshot::fallback_calls`] instead. No secret values are stored: key material is
 //! never read, and policies are configuration, not secrets.
 
+pub mod access_analyzer;
 pub mod call;
 pub mod client;
 pub mod config;
+pub mod ec2;
 pub mod guardduty;
 pub mod iam;
 pub mod kms;
@@ -52,10 +57,9 @@ use crate::model::{Diagnostic, DiagnosticLevel, Snapshot};
 /// Version of the [`AwsSnapshot`] JSON layout; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// Regions enabled by default in the `aws` partition, used by `all_regions`.
-///
-/// A static list because listing regions needs the EC2 API, which no collector otherwise
-/// uses; opt-in regions (e.g. `af-south-1`) must be named explicitly.
+/// Regions enabled by default in the `aws` partition: what `all_regions` reads when
+/// `ec2:DescribeRegions` does not answer (a fallback that misses the opt-in regions an
+/// account enabled, e.g. `af-south-1`, so the run says so and is incomplete).
 pub const DEFAULT_REGIONS: &[&str] = &[
     "ap-northeast-1",
     "ap-northeast-2",
@@ -83,7 +87,8 @@ pub struct AwsOptions {
     pub profile: Option<String>,
     /// Regions to read. Empty (and `all_regions` off) means the profile's region.
     pub regions: Vec<String>,
-    /// Read every region in [`DEFAULT_REGIONS`] (plus any in `regions`).
+    /// Read every region enabled for the (first) account, as `ec2:DescribeRegions` lists them
+    /// (plus any in `regions`); [`DEFAULT_REGIONS`] when that call fails.
     pub all_regions: bool,
     /// Roles to assume, one collection per role (an account each). Empty: the caller's identity.
     pub assume_roles: Vec<String>,
@@ -356,21 +361,19 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
     let collected_at = now_rfc3339();
     let base = client::base_config(options).await;
 
-    let mut regions: Vec<String> = options.regions.clone();
-    if options.all_regions {
-        regions.extend(DEFAULT_REGIONS.iter().map(|r| (*r).to_owned()));
-    }
-    if regions.is_empty() {
-        if let Some(region) = base.region() {
-            regions.push(region.to_string());
-        }
-    }
-    regions.sort();
-    regions.dedup();
-    let Some(home) = regions.first().cloned() else {
+    // The region asked before the run's regions are known (roles, `DescribeRegions`): the
+    // first named region, else the profile's, else (for --all-regions alone) us-east-1.
+    let probe = options
+        .regions
+        .iter()
+        .min()
+        .cloned()
+        .or_else(|| base.region().map(|r| r.to_string()))
+        .or_else(|| options.all_regions.then(|| "us-east-1".to_owned()));
+    let Some(probe) = probe else {
         return Err(AwsError::NoRegion);
     };
-    let base = client::in_region(&base, &home);
+    let base = client::in_region(&base, &probe);
 
     let progress = if options.progress {
         let bar = ProgressBar::new_spinner();
@@ -394,6 +397,24 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
         }
     }
 
+    // --all-regions means the regions enabled for the account (the first one's, when several
+    // are read); the static list only when DescribeRegions does not answer.
+    let mut first_enabled: Option<Result<Vec<String>, String>> = None;
+    if options.all_regions {
+        if let Some(first) = targets.first() {
+            first_enabled = Some(ec2::enabled_regions(&caller, first, &probe).await);
+        }
+    }
+    let (regions, regions_fallback) =
+        pick_regions(&options.regions, first_enabled.as_ref(), &probe);
+    let Some(home) = regions.first().cloned() else {
+        return Err(AwsError::NoRegion);
+    };
+    let targets: Vec<SdkConfig> = targets
+        .iter()
+        .map(|t| client::in_region(t, &home))
+        .collect();
+
     // `--s3-source api` reads every bucket setting from S3 alone, tags included; keys' tags
     // are listed in every mode.
     let tag_types = if options.s3_source == s3::S3Source::Api {
@@ -404,7 +425,7 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
     let mut raws = Vec::new();
     let mut accounts = Vec::new();
     let mut config_coverage: Vec<config::ConfigCoverage> = Vec::new();
-    for target in targets {
+    for (index, target) in targets.into_iter().enumerate() {
         let sts = aws_sdk_sts::Client::new(&target);
         let account = match caller
             .call(
@@ -450,13 +471,17 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
                         .unwrap_or_default();
                     config::collect(&ctx, region, decisions).await
                 };
-                let (mut a, b, (c, coverage)) = tokio::join!(
+                let (mut a, b, (c, coverage), d, e) = tokio::join!(
                     kms::collect(&ctx, region),
                     guardduty::collect(&ctx, region),
                     inventory,
+                    Box::pin(ec2::collect(&ctx, region)),
+                    Box::pin(access_analyzer::collect(&ctx, region)),
                 );
                 a.extend(b);
                 a.extend(c);
+                a.extend(d);
+                a.push(e);
                 a.push(ctx.region_scope(region));
                 (a, coverage)
             }
@@ -478,16 +503,34 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
             .await;
             (recorders, buckets)
         };
+        // The account's enabled regions: the answer that picked the regions, for the first.
+        let reuse = if index == 0 {
+            first_enabled.take()
+        } else {
+            None
+        };
+        let enabled = async {
+            let (answer, called_in) = match reuse {
+                Some(answer) => (answer, probe.as_str()),
+                None => (
+                    ec2::enabled_regions(&ctx.caller, &ctx.config, &home).await,
+                    home.as_str(),
+                ),
+            };
+            ec2::regions_document(&ctx, called_in, &answer)
+        };
         // Boxed: in debug builds the inline SDK futures would make the polling thread's
         // stack frames large enough to overflow a 2 MiB thread (a test thread, a worker).
-        let ((recorders, buckets), identity, regional) = tokio::join!(
+        let ((recorders, buckets), identity, regional, enabled) = tokio::join!(
             Box::pin(storage),
             Box::pin(iam::collect(&ctx, &home, options.credential_report_wait)),
-            Box::pin(per_region)
+            Box::pin(per_region),
+            Box::pin(enabled)
         );
         raws.extend(recorders);
         raws.extend(buckets);
         raws.push(identity);
+        raws.push(enabled);
         let mut account_coverage = Vec::new();
         for (region_raws, coverage) in regional {
             raws.extend(region_raws);
@@ -546,6 +589,19 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
             .chain(coverage_diagnostics(&config_coverage))
             .collect(),
     };
+    if let Some(reason) = &regions_fallback {
+        snapshot.diagnostics.push(Diagnostic {
+            level: DiagnosticLevel::Warning,
+            code: "aws-regions-fallback".to_owned(),
+            file: None,
+            line: None,
+            column: None,
+            message: format!(
+                "--all-regions: the account's enabled regions could not be listed ({reason}); read the {} regions enabled by default instead, so opt-in regions the account enabled are not read",
+                DEFAULT_REGIONS.len()
+            ),
+        });
+    }
     if caller.past_deadline() {
         snapshot.diagnostics.push(Diagnostic {
             level: DiagnosticLevel::Warning,
@@ -576,6 +632,32 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
         config_coverage,
         snapshot,
     })
+}
+
+/// The regions a run reads, sorted: the named ones, plus the account's enabled regions when
+/// `--all-regions` asked `DescribeRegions` (`enabled`), or [`DEFAULT_REGIONS`] when that call
+/// failed (its reason is returned, for the warning); `probe` when nothing else is named.
+fn pick_regions(
+    named: &[String],
+    enabled: Option<&Result<Vec<String>, String>>,
+    probe: &str,
+) -> (Vec<String>, Option<String>) {
+    let mut regions: Vec<String> = named.to_vec();
+    let mut fallback = None;
+    match enabled {
+        Some(Ok(names)) => regions.extend(names.iter().cloned()),
+        Some(Err(reason)) => {
+            regions.extend(DEFAULT_REGIONS.iter().map(|r| (*r).to_owned()));
+            fallback = Some(reason.clone());
+        }
+        None => {}
+    }
+    if regions.is_empty() {
+        regions.push(probe.to_owned());
+    }
+    regions.sort();
+    regions.dedup();
+    (regions, fallback)
 }
 
 /// One warning per account and region whose AWS Config inventory was not read (wholly or in
@@ -685,4 +767,42 @@ pub fn now_rfc3339() -> String {
     let now = now.replace_nanosecond(0).unwrap_or(now);
     now.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{pick_regions, DEFAULT_REGIONS};
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|r| (*r).to_owned()).collect()
+    }
+
+    #[test]
+    fn all_regions_are_the_enabled_regions_or_the_static_fallback() {
+        let named = names(&["eu-west-1"]);
+        // Without --all-regions: the named regions, else the probe region.
+        assert_eq!(
+            pick_regions(&named, None, "us-east-1"),
+            (named.clone(), None)
+        );
+        assert_eq!(
+            pick_regions(&[], None, "us-east-1"),
+            (names(&["us-east-1"]), None)
+        );
+        // The enabled regions (an opt-in one included), merged with the named ones.
+        let enabled = Ok(names(&["af-south-1", "us-east-1"]));
+        assert_eq!(
+            pick_regions(&named, Some(&enabled), "eu-west-1"),
+            (names(&["af-south-1", "eu-west-1", "us-east-1"]), None)
+        );
+        // DescribeRegions failed: the static list, and the reason for the warning.
+        let failed = Err("ec2:DescribeRegions denied: UnauthorizedOperation".to_owned());
+        let (regions, fallback) = pick_regions(&[], Some(&failed), "us-east-1");
+        assert_eq!(regions.len(), DEFAULT_REGIONS.len());
+        assert!(!regions.contains(&"af-south-1".to_owned()));
+        assert_eq!(
+            fallback.as_deref(),
+            Some("ec2:DescribeRegions denied: UnauthorizedOperation")
+        );
+    }
 }

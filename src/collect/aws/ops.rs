@@ -70,6 +70,12 @@ ops! {
     IAM_GET_CREDENTIAL_REPORT = "iam", "GetCredentialReport", "iam:GetCredentialReport";
     IAM_GET_ACCOUNT_PASSWORD_POLICY = "iam", "GetAccountPasswordPolicy", "iam:GetAccountPasswordPolicy";
     IAM_LIST_ENTITIES_FOR_POLICY = "iam", "ListEntitiesForPolicy", "iam:ListEntitiesForPolicy";
+    EC2_DESCRIBE_REGIONS = "ec2", "DescribeRegions", "ec2:DescribeRegions";
+    EC2_GET_EBS_ENCRYPTION_BY_DEFAULT = "ec2", "GetEbsEncryptionByDefault", "ec2:GetEbsEncryptionByDefault";
+    EC2_GET_EBS_DEFAULT_KMS_KEY_ID = "ec2", "GetEbsDefaultKmsKeyId", "ec2:GetEbsDefaultKmsKeyId";
+    EC2_DESCRIBE_SNAPSHOTS = "ec2", "DescribeSnapshots", "ec2:DescribeSnapshots";
+    EC2_DESCRIBE_SNAPSHOT_ATTRIBUTE = "ec2", "DescribeSnapshotAttribute", "ec2:DescribeSnapshotAttribute";
+    ACCESS_ANALYZER_LIST_ANALYZERS = "access-analyzer", "ListAnalyzers", "access-analyzer:ListAnalyzers";
 }
 
 /// Actions in the policy whose verb is not a read verb but that change nothing a customer

@@ -32,6 +32,18 @@ pub enum RawKind {
     /// region-scope resources of services vouch does not call on it, so their rules say
     /// `unknown` instead of having nothing to judge.
     RegionScope,
+    /// The regions enabled for one account (`ec2:DescribeRegions`, once per account):
+    /// `{"DescribeRegions": [names] | unknown, "CalledIn": region}`.
+    Ec2Regions,
+    /// The analyzers of one region (`access-analyzer:ListAnalyzers`).
+    AccessAnalyzers,
+    /// EBS encryption by default of one region.
+    EbsEncryptionByDefault,
+    /// One EBS snapshot the account owns, with its createVolumePermission.
+    Ec2Snapshot,
+    /// How one region's snapshot listing went (`{"DescribeSnapshots": {"Count": n} | unknown}`):
+    /// no snapshots is a fact, a failed listing an unknown.
+    Ec2SnapshotListing,
 }
 
 /// One raw document with its provenance.

@@ -10,7 +10,9 @@
 //! answer. Each stand-in carries its facts as the unknown marker naming the API that would
 //! tell ("not collected: vouch does not call securityhub:DescribeHub"), so the rules say
 //! `unknown` and controls roll up to `unknown`. A collector for one of these services
-//! replaces its stand-in by emitting the kind itself.
+//! replaces its stand-in by emitting the kind itself; the EC2 collector does so for EBS
+//! encryption by default, and for snapshots its per-region listing document does (a region
+//! listed without snapshots has nothing to judge, a fact).
 
 use std::collections::BTreeSet;
 
@@ -154,6 +156,12 @@ pub(super) fn stand_ins(raws: &[RawResource], existing: &[Resource]) -> Vec<Reso
         });
         for (kind, address, source_type, attributes) in regional {
             if kind == "aws.guardduty.finding" && no_detector {
+                continue;
+            }
+            // Snapshots listed: none is a fact, a failed listing has its own resource.
+            if kind == "aws.ec2.snapshot"
+                && super::ec2::snapshots_listed(raws, &raw.account, &raw.region)
+            {
                 continue;
             }
             if existing
