@@ -1,10 +1,11 @@
-//! Live AWS collection: AWS Config, S3, KMS, GuardDuty and IAM read through the AWS SDK into
-//! a versioned [`AwsSnapshot`] of normalized resources.
+//! Live AWS collection: AWS Config, S3, KMS, GuardDuty, IAM, ElastiCache, WAF and API Gateway
+//! read through the AWS SDK into a versioned [`AwsSnapshot`] of normalized resources.
 //!
 //! This module owns the run: options, credentials (profile, assumed roles), the region
 //! fan-out, limits (per-service-and-region concurrency, per-call timeout, whole-run deadline,
 //! adaptive retries) and the snapshot file format. The per-service collectors
-//! ([`s3`], [`kms`], [`guardduty`], [`config`], [`iam`]) return raw documents; shaping them
+//! ([`s3`], [`kms`], [`guardduty`], [`config`], [`iam`], [`elasticache`], [`wafv2`],
+//! [`apigateway`]) return raw documents; shaping them
 //! into canonical kinds is [`crate::normalize::aws`]. Buckets' and keys' tags come from one
 //! Resource Groups Tagging API listing per region where it can be read ([`tagging`]). IAM is
 //! global: it is read once per account. Every account and region read also yields a
@@ -23,9 +24,11 @@
 //! [`AwsSnapshot::fallback_calls`] instead. No secret values are stored: key material is
 //! never read, and policies are configuration, not secrets.
 
+pub mod apigateway;
 pub mod call;
 pub mod client;
 pub mod config;
+pub mod elasticache;
 pub mod guardduty;
 pub mod iam;
 pub mod kms;
@@ -33,6 +36,7 @@ pub mod ops;
 pub mod raw;
 pub mod s3;
 pub mod tagging;
+pub mod wafv2;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -448,15 +452,24 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
                         .find(|(r, _)| r == region)
                         .map(|(_, d)| d.as_slice())
                         .unwrap_or_default();
-                    config::collect(&ctx, region, decisions).await
+                    let (items, coverage) = config::collect(&ctx, region, decisions).await;
+                    // WAF: logging configurations, and the web ACL of each public ALB the
+                    // inventory holds.
+                    let waf = wafv2::collect(&ctx, region, &items).await;
+                    (items, waf, coverage)
                 };
-                let (mut a, b, (c, coverage)) = tokio::join!(
+                let (mut a, b, (c, waf, coverage), cache, apis) = tokio::join!(
                     kms::collect(&ctx, region),
                     guardduty::collect(&ctx, region),
-                    inventory,
+                    Box::pin(inventory),
+                    Box::pin(elasticache::collect(&ctx, region)),
+                    Box::pin(apigateway::collect(&ctx, region)),
                 );
                 a.extend(b);
                 a.extend(c);
+                a.extend(waf);
+                a.extend(cache);
+                a.extend(apis);
                 a.push(ctx.region_scope(region));
                 (a, coverage)
             }

@@ -156,6 +156,22 @@ pub(super) fn stand_ins(raws: &[RawResource], existing: &[Resource]) -> Vec<Reso
             if kind == "aws.guardduty.finding" && no_detector {
                 continue;
             }
+            // Read by a collector: what its listing found (or could not read) stands instead.
+            let listing = match (kind, source_type) {
+                ("aws.elasticache.replication_group", _) => {
+                    Some((RawKind::ElastiCacheListing, None))
+                }
+                ("aws.apigateway.route", "AWS::ApiGateway::Method") => {
+                    Some((RawKind::ApiGatewayListing, Some("rest")))
+                }
+                ("aws.apigateway.route", _) => Some((RawKind::ApiGatewayListing, Some("v2"))),
+                _ => None,
+            };
+            if let Some((listing, family)) = listing {
+                if super::live_edge::listed(raws, listing, family, &raw.account, &raw.region) {
+                    continue;
+                }
+            }
             if existing
                 .iter()
                 .chain(out.iter())
