@@ -10,7 +10,9 @@
 //! answer. Each stand-in carries its facts as the unknown marker naming the API that would
 //! tell ("not collected: vouch does not call securityhub:DescribeHub"), so the rules say
 //! `unknown` and controls roll up to `unknown`. A collector for one of these services
-//! replaces its stand-in by emitting the kind itself.
+//! replaces its stand-in by emitting the kind itself; the ElastiCache and API Gateway
+//! collectors replace theirs by their region's listing document, even when it found nothing
+//! (see [`super::live_edge`]), so those stand-ins only remain for a region no listing read.
 
 use std::collections::BTreeSet;
 
