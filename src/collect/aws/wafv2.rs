@@ -176,3 +176,59 @@ fn public_alb(raw: &RawResource) -> Option<String> {
         .then(|| d.get("arn").and_then(Value::as_str).map(str::to_owned))
         .flatten()
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn item(status: Option<&str>, configuration: Value) -> RawResource {
+        let mut data = json!({
+            "resourceType": "AWS::ElasticLoadBalancingV2::LoadBalancer",
+            "arn": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/web/1",
+            "configuration": configuration,
+        });
+        if let Some(s) = status {
+            data["configurationItemStatus"] = json!(s);
+        }
+        RawResource {
+            kind: RawKind::ConfigItem,
+            arn: "x".into(),
+            account: None,
+            region: Some("eu-west-1".into()),
+            api_calls: Vec::new(),
+            collected_at: String::new(),
+            data,
+        }
+    }
+
+    #[test]
+    fn only_current_internet_facing_albs_are_asked_for_their_web_acl() {
+        let public = json!({"type": "application", "scheme": "internet-facing"});
+        assert!(public_alb(&item(Some("OK"), public.clone())).is_some());
+        assert!(public_alb(&item(None, public.clone())).is_some());
+        // The configuration as JSON text, names in another case.
+        assert!(public_alb(&item(
+            Some("ResourceDiscovered"),
+            json!(r#"{"Type":"APPLICATION","Scheme":"internet-facing"}"#)
+        ))
+        .is_some());
+        assert!(public_alb(&item(Some("ResourceDeleted"), public)).is_none());
+        assert!(public_alb(&item(
+            Some("OK"),
+            json!({"type": "application", "scheme": "internal"})
+        ))
+        .is_none());
+        assert!(public_alb(&item(
+            Some("OK"),
+            json!({"type": "network", "scheme": "internet-facing"})
+        ))
+        .is_none());
+        let mut other = item(
+            Some("OK"),
+            json!({"type": "application", "scheme": "internet-facing"}),
+        );
+        other.data["resourceType"] = json!("AWS::ElasticLoadBalancing::LoadBalancer");
+        assert!(public_alb(&other).is_none());
+    }
+}
