@@ -3246,3 +3246,329 @@ async fn a_snapshot_deleted_after_the_listing_is_dropped_not_unknown() {
         .iter()
         .any(|c| c.operation == "DescribeSnapshotAttribute"));
 }
+
+// --- ElastiCache, WAF logging and ALB web ACLs, API Gateway routes -------------------------
+
+fn outcome_status(snap: &AwsSnapshot, rule: &str, address: &str) -> String {
+    status_of(&judge(snap), rule, address)
+}
+
+/// Replication groups of mixed security in us-east-1 are collected from
+/// DescribeReplicationGroups (not a stand-in), each fact with its source, and judged pass and
+/// fail by the three ElastiCache rules; a denied listing leaves one resource whose facts are
+/// unknown with the call and error code, listed in failed_calls.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn elasticache_replication_groups_are_collected_and_judged() {
+    let Some(ep) = endpoint() else { return };
+    let _serial = SERIAL.lock().await;
+    reset(&ep);
+    let region = "us-east-1";
+    let ec = aws_sdk_elasticache::Client::new(&sdk(&ep, region).await);
+    ec.create_replication_group()
+        .replication_group_id("vouch-secure")
+        .replication_group_description("tls, at rest, auth token")
+        .engine("redis")
+        .at_rest_encryption_enabled(true)
+        .transit_encryption_enabled(true)
+        .transit_encryption_mode(aws_sdk_elasticache::types::TransitEncryptionMode::Required)
+        .auth_token("a-long-enough-auth-token-0123")
+        .tags(
+            aws_sdk_elasticache::types::Tag::builder()
+                .key("team")
+                .value("cache")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    ec.create_replication_group()
+        .replication_group_id("vouch-open")
+        .replication_group_description("nothing on")
+        .engine("redis")
+        .send()
+        .await
+        .unwrap();
+    let mut o = options(&ep);
+    o.regions = vec![region.to_owned()];
+    let snap = aws::collect(&o).await.unwrap();
+    assert!(
+        failed_ops(&snap)
+            .iter()
+            .all(|op| !op.starts_with("elasticache:")),
+        "{:?}",
+        snap.failed_calls
+    );
+    let secure_arn =
+        format!("arn:aws:elasticache:{region}:{ACCOUNT}:replicationgroup:vouch-secure");
+    let open_arn = format!("arn:aws:elasticache:{region}:{ACCOUNT}:replicationgroup:vouch-open");
+    let secure = find(&snap, "aws.elasticache.replication_group", &secure_arn);
+    assert_eq!(secure.arn.as_deref(), Some(secure_arn.as_str()));
+    assert_eq!(secure.attributes["at_rest_encryption_enabled"], json!(true));
+    assert_eq!(secure.attributes["transit_encryption_enabled"], json!(true));
+    assert_eq!(
+        secure.attributes["transit_encryption_mode"],
+        json!("required")
+    );
+    assert_eq!(secure.attributes["auth_token_enabled"], json!(true));
+    assert_eq!(secure.attributes["tags"], json!({"team": "cache"}));
+    assert_eq!(
+        source_of(secure, "at_rest_encryption_enabled"),
+        "elasticache:DescribeReplicationGroups"
+    );
+    let open = find(&snap, "aws.elasticache.replication_group", &open_arn);
+    assert_eq!(open.attributes["at_rest_encryption_enabled"], json!(false));
+    assert_eq!(open.attributes["auth_token_enabled"], json!(false));
+    assert_eq!(open.attributes["user_group_ids"], json!([]));
+    assert_eq!(open.attributes["tags"], Value::Null);
+    // The collector replaced the region's stand-in.
+    assert!(!snap
+        .snapshot
+        .resources
+        .iter()
+        .any(|r| r.kind == "aws.elasticache.replication_group" && r.address.ends_with(":*")));
+    let outcomes = judge(&snap);
+    for rule in [
+        "elasticache-encryption-at-rest",
+        "elasticache-encryption-in-transit",
+        "elasticache-auth-enabled",
+    ] {
+        assert_eq!(status_of(&outcomes, rule, &secure_arn), "pass", "{rule}");
+        assert_eq!(status_of(&outcomes, rule, &open_arn), "fail", "{rule}");
+    }
+
+    // Denied: one resource at the wildcard address, every fact unknown with the error.
+    faults(
+        &ep,
+        json!([{"operation": "DescribeReplicationGroups", "code": "AccessDenied", "status": 403}]),
+    );
+    let snap = aws::collect(&o).await.unwrap();
+    assert!(!snap.complete);
+    assert!(failed_ops(&snap).contains(&"elasticache:DescribeReplicationGroups".to_owned()));
+    let wildcard = format!("arn:aws:elasticache:{region}:{ACCOUNT}:replicationgroup:*");
+    let r = find(&snap, "aws.elasticache.replication_group", &wildcard);
+    assert!(
+        unknown_reason(&r.attributes["at_rest_encryption_enabled"])
+            .unwrap()
+            .contains("elasticache:DescribeReplicationGroups denied: AccessDenied"),
+        "{:?}",
+        r.attributes
+    );
+    assert!(!snap
+        .snapshot
+        .resources
+        .iter()
+        .any(|r| r.address == secure_arn));
+    for rule in [
+        "elasticache-encryption-at-rest",
+        "elasticache-encryption-in-transit",
+        "elasticache-auth-enabled",
+    ] {
+        assert_eq!(outcome_status(&snap, rule, &wildcard), "unknown", "{rule}");
+    }
+}
+
+/// REST methods (GetResources with embed=methods) and HTTP API routes (GetRoutes) become
+/// `aws.apigateway.route` resources judged pass and fail by apigw-authorization-required; a
+/// denied GetRoutes leaves that API's routes unknown with the error, never a pass.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_gateway_routes_are_collected_and_judged() {
+    let Some(ep) = endpoint() else { return };
+    let _serial = SERIAL.lock().await;
+    reset(&ep);
+    let region = "eu-west-1";
+    let conf = sdk(&ep, region).await;
+    let v1 = aws_sdk_apigateway::Client::new(&conf);
+    let api = v1.create_rest_api().name("pets").send().await.unwrap();
+    let api_id = api.id().unwrap().to_owned();
+    let root = v1
+        .get_resources()
+        .rest_api_id(&api_id)
+        .send()
+        .await
+        .unwrap()
+        .items()
+        .iter()
+        .find(|r| r.path() == Some("/"))
+        .and_then(|r| r.id().map(str::to_owned))
+        .unwrap();
+    let pets = v1
+        .create_resource()
+        .rest_api_id(&api_id)
+        .parent_id(&root)
+        .path_part("pets")
+        .send()
+        .await
+        .unwrap();
+    let pets_id = pets.id().unwrap().to_owned();
+    for (verb, auth) in [("GET", "NONE"), ("POST", "AWS_IAM")] {
+        v1.put_method()
+            .rest_api_id(&api_id)
+            .resource_id(&pets_id)
+            .http_method(verb)
+            .authorization_type(auth)
+            .send()
+            .await
+            .unwrap();
+    }
+    let v2 = aws_sdk_apigatewayv2::Client::new(&conf);
+    let http = v2
+        .create_api()
+        .name("orders")
+        .protocol_type(aws_sdk_apigatewayv2::types::ProtocolType::Http)
+        .send()
+        .await
+        .unwrap();
+    let http_id = http.api_id().unwrap().to_owned();
+    let mut route_ids = std::collections::BTreeMap::new();
+    for (key, auth) in [
+        (
+            "GET /health",
+            aws_sdk_apigatewayv2::types::AuthorizationType::None,
+        ),
+        (
+            "POST /orders",
+            aws_sdk_apigatewayv2::types::AuthorizationType::AwsIam,
+        ),
+    ] {
+        let r = v2
+            .create_route()
+            .api_id(&http_id)
+            .route_key(key)
+            .authorization_type(auth)
+            .send()
+            .await
+            .unwrap();
+        route_ids.insert(key, r.route_id().unwrap().to_owned());
+    }
+    let mut o = options(&ep);
+    o.regions = vec![region.to_owned()];
+    let snap = aws::collect(&o).await.unwrap();
+    assert!(
+        failed_ops(&snap)
+            .iter()
+            .all(|op| !op.starts_with("apigateway:")),
+        "{:?}",
+        snap.failed_calls
+    );
+    let base = format!("arn:aws:apigateway:{region}::");
+    let get_pets = format!("{base}/restapis/{api_id}/resources/{pets_id}/methods/GET");
+    let post_pets = format!("{base}/restapis/{api_id}/resources/{pets_id}/methods/POST");
+    let health = format!("{base}/apis/{http_id}/routes/{}", route_ids["GET /health"]);
+    let orders = format!("{base}/apis/{http_id}/routes/{}", route_ids["POST /orders"]);
+    let r = find(&snap, "aws.apigateway.route", &get_pets);
+    assert_eq!(r.attributes["route"], json!("GET /pets"));
+    assert_eq!(r.attributes["api_type"], json!("rest"));
+    assert_eq!(r.attributes["authorization_type"], json!("NONE"));
+    assert_eq!(
+        source_of(r, "authorization_type"),
+        "apigateway:GetResources"
+    );
+    let h = find(&snap, "aws.apigateway.route", &health);
+    assert_eq!(h.attributes["api_type"], json!("http"));
+    assert_eq!(h.attributes["http_method"], json!("GET"));
+    assert_eq!(h.attributes["route"], json!("GET /health"));
+    // Both region stand-ins were replaced by what the listings found.
+    assert!(!snap
+        .snapshot
+        .resources
+        .iter()
+        .any(|r| r.kind == "aws.apigateway.route" && r.address.contains('*')));
+    let outcomes = judge(&snap);
+    let rule = "apigw-authorization-required";
+    assert_eq!(status_of(&outcomes, rule, &get_pets), "fail");
+    assert_eq!(status_of(&outcomes, rule, &post_pets), "pass");
+    assert_eq!(status_of(&outcomes, rule, &health), "fail");
+    assert_eq!(status_of(&outcomes, rule, &orders), "pass");
+
+    // GetRoutes denied: the HTTP API's routes are one unknown, the REST ones still judged.
+    faults(
+        &ep,
+        json!([{"operation": "GetRoutes", "code": "AccessDeniedException", "status": 403}]),
+    );
+    let snap = aws::collect(&o).await.unwrap();
+    assert!(!snap.complete);
+    assert!(failed_ops(&snap).contains(&"apigateway:GetRoutes".to_owned()));
+    let gap = format!("{base}/apis/{http_id}/routes/*");
+    let g = find(&snap, "aws.apigateway.route", &gap);
+    assert!(
+        unknown_reason(&g.attributes["authorization_type"])
+            .unwrap()
+            .contains("apigateway:GetRoutes denied: AccessDeniedException"),
+        "{:?}",
+        g.attributes
+    );
+    let outcomes = judge(&snap);
+    assert_eq!(status_of(&outcomes, rule, &gap), "unknown");
+    assert_eq!(status_of(&outcomes, rule, &get_pets), "fail");
+}
+
+/// WAF: the logging listing is read per region and scope (REGIONAL everywhere, CLOUDFRONT in
+/// us-east-1); a denied listing is a failed call. moto's AWS Config records no
+/// `AWS::WAFv2::WebACL` or ALB items, so the join onto web ACLs and load balancers is covered
+/// by the unit tests (src/normalize/aws/tests_live_edge.rs); here no GetWebACLForResource is
+/// made, since the inventory holds no internet-facing ALB.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn waf_logging_listings_are_read_per_region_and_scope() {
+    let Some(ep) = endpoint() else { return };
+    let _serial = SERIAL.lock().await;
+    reset(&ep);
+    let region = "us-east-1";
+    let waf = aws_sdk_wafv2::Client::new(&sdk(&ep, region).await);
+    let visibility = aws_sdk_wafv2::types::VisibilityConfig::builder()
+        .sampled_requests_enabled(false)
+        .cloud_watch_metrics_enabled(false)
+        .metric_name("vouch")
+        .build()
+        .unwrap();
+    let acl = waf
+        .create_web_acl()
+        .name("vouch-logged")
+        .scope(aws_sdk_wafv2::types::Scope::Regional)
+        .default_action(
+            aws_sdk_wafv2::types::DefaultAction::builder()
+                .allow(aws_sdk_wafv2::types::AllowAction::builder().build())
+                .build(),
+        )
+        .visibility_config(visibility)
+        .send()
+        .await
+        .unwrap();
+    let acl_arn = acl.summary().unwrap().arn().unwrap().to_owned();
+    waf.put_logging_configuration()
+        .logging_configuration(
+            aws_sdk_wafv2::types::LoggingConfiguration::builder()
+                .resource_arn(&acl_arn)
+                .log_destination_configs(format!(
+                    "arn:aws:logs:{region}:{ACCOUNT}:log-group:aws-waf-logs-vouch"
+                ))
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let mut o = options(&ep);
+    o.regions = vec![region.to_owned(), "eu-west-1".to_owned()];
+    let snap = aws::collect(&o).await.unwrap();
+    assert!(
+        failed_ops(&snap).iter().all(|op| !op.starts_with("wafv2:")),
+        "{:?}",
+        snap.failed_calls
+    );
+    let (calls, _) = seen(&ep);
+    let listings = calls
+        .iter()
+        .filter(|c| *c == "ListLoggingConfigurations")
+        .count();
+    // REGIONAL in both regions, CLOUDFRONT in us-east-1.
+    assert_eq!(listings, 3, "{calls:?}");
+    assert!(!calls.iter().any(|c| c == "GetWebACLForResource"));
+
+    faults(
+        &ep,
+        json!([{"operation": "ListLoggingConfigurations", "code": "AccessDeniedException", "status": 400}]),
+    );
+    let snap = aws::collect(&o).await.unwrap();
+    assert!(!snap.complete);
+    assert!(failed_ops(&snap).contains(&"wafv2:ListLoggingConfigurations".to_owned()));
+}

@@ -23,9 +23,11 @@ Wraps moto 5.2.5's WSGI dispatcher and:
     signed for. Only read
     operations are matched, so seeding is never disturbed (operations named by X-Amz-Target,
     such as the Resource Groups Tagging API's GetResources, are matched by that name).
-    IAM speaks the query protocol: its operation is the form body's Action, and its errors
-    are wrapped in ErrorResponse; EC2's reads (Describe*, Get*) are matched the same way and
-    answer EC2's <Response><Errors> document; Access Analyzer's ListAnalyzers is GET /analyzer;
+    IAM and ElastiCache speak the query protocol: the operation is the form body's Action,
+    and errors are wrapped in ErrorResponse; EC2's reads (Describe*, Get*) are matched the same
+    way and answer EC2's <Response><Errors> document; REST-JSON reads are named by their paths
+    (Access Analyzer's ListAnalyzers is GET /analyzer; API Gateway v1 /restapis..., v2
+    /v2/apis...) and answer JSON errors;
   * on request, completes an S3 bucket's AWS Config item with the supplementary fields AWS
     Config records and moto 5.2.5 leaves out (awslabs/aws-config-resource-schema,
     AWS::S3::Bucket: ServerSideEncryptionConfiguration, BucketVersioningConfiguration,
@@ -115,6 +117,26 @@ def operation_of(environ):
         # REST JSON; moto 5.2.5 has no Access Analyzer, so only injected faults answer well.
         if [p for p in path.split("/") if p] == ["analyzer"]:
             return "ListAnalyzers", None
+    if service == "apigateway" and method == "GET":
+        # REST API Gateway (v1: /restapis, v2: /v2/apis), read operations only.
+        parts = [p for p in path.split("/") if p]
+        if parts == ["restapis"]:
+            return "GetRestApis", None
+        if len(parts) == 3 and parts[0] == "restapis" and parts[2] == "resources":
+            return "GetResources", None
+        if parts == ["v2", "apis"]:
+            return "GetApis", None
+        if len(parts) == 4 and parts[:2] == ["v2", "apis"] and parts[3] == "routes":
+            return "GetRoutes", None
+        return None, None
+    if service == "elasticache" and method == "POST":
+        # Query protocol, as IAM below.
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        action = parse_qs(body.decode("utf-8", "replace")).get("Action", [""])[0]
+        if action.startswith(("Describe", "List")):
+            return action, None
         return None, None
     if service == "iam" and method == "POST":
         # Query protocol: the operation is the form body's Action. Read the body once and put
@@ -144,16 +166,20 @@ def region_of(environ):
     return scope.group(1) if scope else None
 
 
+# REST-JSON services: an injected fault answers a JSON error document.
+JSON_ERROR_SERVICES = ("guardduty", "access-analyzer", "apigateway")
+
+
 def error_response(start_response, rule, environ):
     code = rule.get("code", "AccessDenied")
     status = int(rule.get("status", 403))
     message = rule.get("message", "injected by vouch moto shim")
     reason = {400: "Bad Request", 403: "Forbidden", 429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable"}.get(status, "Error")
     auth = environ.get("HTTP_AUTHORIZATION", "")
-    if environ.get("HTTP_X_AMZ_TARGET") or "guardduty" in auth or "/access-analyzer/aws4_request" in auth:
+    if environ.get("HTTP_X_AMZ_TARGET") or any(f"/{s}/aws4_request" in auth for s in JSON_ERROR_SERVICES):
         body = json.dumps({"__type": code, "message": message, "Message": message}).encode()
         headers = [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-ErrorType", code)]
-    elif "/iam/aws4_request" in auth:
+    elif "/iam/aws4_request" in auth or "/elasticache/aws4_request" in auth:
         # The query protocol wraps the error in ErrorResponse (the SDK rejects a bare Error).
         body = (
             '<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse><Error><Type>Sender</Type>'

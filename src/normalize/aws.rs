@@ -27,6 +27,7 @@ pub mod iam;
 mod items;
 mod items_compute;
 mod items_edge;
+mod live_edge;
 mod scope;
 #[cfg(test)]
 mod tests_coverage;
@@ -38,6 +39,8 @@ mod tests_iam;
 mod tests_items;
 #[cfg(test)]
 mod tests_items_edge;
+#[cfg(test)]
+mod tests_live_edge;
 
 /// Kind of the per-region AWS Config recorder fact (no schema yet on the normalize branch).
 pub const CONFIG_RECORDER_KIND: &str = "aws.config.recorder";
@@ -65,7 +68,20 @@ pub fn normalize(raws: &[RawResource]) -> Vec<Resource> {
             | RawKind::RegionScope
             | RawKind::ConfigCoverage
             | RawKind::Ec2Regions
-            | RawKind::AccessAnalyzers => None,
+            | RawKind::AccessAnalyzers
+            | RawKind::ElastiCacheListing
+            | RawKind::WafLoggingListing
+            | RawKind::WafWebAclForResource
+            | RawKind::ApiGatewayListing => None,
+            // Shaped with their attribute sources.
+            RawKind::ElastiCacheReplicationGroup => {
+                out.push(live_edge::replication_group(raw));
+                None
+            }
+            RawKind::ApiGatewayRoute => {
+                out.push(live_edge::route(raw));
+                None
+            }
         };
         let Some((kind, attributes)) = shaped else {
             continue;
@@ -116,6 +132,10 @@ pub fn normalize(raws: &[RawResource]) -> Vec<Resource> {
         .filter(|d| d.get("resourceType").and_then(Value::as_str) == Some("AWS::ApiGatewayV2::Api"))
         .collect();
     items_edge::join_v2_api_types(&mut out, &apis);
+    // WAF logging onto the web ACLs, and the web ACLs of public ALBs onto them.
+    live_edge::join_waf(&mut out, raws);
+    // What a failed ElastiCache or API Gateway listing could not show.
+    out.extend(live_edge::listing_gaps(raws));
     // IAM, once per account: the account and password policy resources, then the credential
     // report folded into the users (after the Config items, which hold the users' policies).
     for raw in raws.iter().filter(|r| r.kind == RawKind::IamAccount) {
@@ -210,7 +230,7 @@ fn resource(raw: &RawResource, kind: &str, attributes: Value, real_arn: bool) ->
         attributes,
         attribute_locations: Default::default(),
         provenance: Provenance {
-            parser: parser_of(raw.kind).to_owned(),
+            parser: parser_of(raw).to_owned(),
             source_types: vec![source_type_of(raw)],
             joined: Vec::new(),
             api_calls: raw.api_calls.clone(),
@@ -257,8 +277,8 @@ fn attribute_sources(raw: &RawResource) -> BTreeMap<String, AttributeSource> {
         .unwrap_or_default()
 }
 
-fn parser_of(kind: RawKind) -> &'static str {
-    match kind {
+fn parser_of(raw: &RawResource) -> &'static str {
+    match raw.kind {
         RawKind::S3Bucket => "aws-sdk-s3",
         RawKind::KmsKey => "aws-sdk-kms",
         RawKind::GuardDutyDetector => "aws-sdk-guardduty",
@@ -271,6 +291,19 @@ fn parser_of(kind: RawKind) -> &'static str {
         | RawKind::Ec2Snapshot
         | RawKind::Ec2SnapshotListing => "aws-sdk-ec2",
         RawKind::AccessAnalyzers => "aws-sdk-accessanalyzer",
+        RawKind::ElastiCacheReplicationGroup | RawKind::ElastiCacheListing => "aws-sdk-elasticache",
+        RawKind::WafLoggingListing | RawKind::WafWebAclForResource => "aws-sdk-wafv2",
+        RawKind::ApiGatewayRoute | RawKind::ApiGatewayListing => {
+            match raw
+                .data
+                .get("ApiType")
+                .or_else(|| raw.data.get("Api"))
+                .and_then(Value::as_str)
+            {
+                Some("rest") => "aws-sdk-apigateway",
+                _ => "aws-sdk-apigatewayv2",
+            }
+        }
     }
 }
 
@@ -287,6 +320,22 @@ fn source_type_of(raw: &RawResource) -> String {
         RawKind::AccessAnalyzers => "AWS::AccessAnalyzer::Analyzer".to_owned(),
         RawKind::EbsEncryptionByDefault => "EBS encryption by default".to_owned(),
         RawKind::Ec2Snapshot | RawKind::Ec2SnapshotListing => "AWS::EC2::Snapshot".to_owned(),
+        RawKind::ElastiCacheReplicationGroup | RawKind::ElastiCacheListing => {
+            "AWS::ElastiCache::ReplicationGroup".to_owned()
+        }
+        RawKind::WafLoggingListing => "AWS::WAFv2::LoggingConfiguration".to_owned(),
+        RawKind::WafWebAclForResource => "AWS::WAFv2::WebACLAssociation".to_owned(),
+        RawKind::ApiGatewayRoute | RawKind::ApiGatewayListing => {
+            match raw
+                .data
+                .get("ApiType")
+                .or_else(|| raw.data.get("Api"))
+                .and_then(Value::as_str)
+            {
+                Some("rest") => "AWS::ApiGateway::Method".to_owned(),
+                _ => "AWS::ApiGatewayV2::Route".to_owned(),
+            }
+        }
         RawKind::ConfigItem => raw
             .data
             .get("resourceType")

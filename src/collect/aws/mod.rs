@@ -1,19 +1,19 @@
 //! Live AWS collection: AWS Config, S3, KMS, GuardDuty, IAM, EC2 (regions, EBS encryption by
-//! default, EBS snapshots) and IAM Access Analyzer read through the AWS SDK into a versioned
-//! [`AwsSnapshot`] of normalized resources.
+//! default, EBS snapshots), IAM Access Analyzer, ElastiCache, WAF and API Gateway read through
+//! the AWS SDK into a versioned [`AwsSnapshot`] of normalized resources.
 //!
 //! This module owns the run: options, credentials (profile, assumed roles), the region
 //! fan-out, limits (per-service-and-region concurrency, per-call timeout, whole-run deadline,
 //! adaptive retries) and the snapshot file format. The per-service collectors
-//! ([`s3`], [`kms`], [`guardduty`], [`config`], [`iam`], [`ec2`], [`access_analyzer`]) return
-//! raw documents; shaping them
+//! ([`s3`], [`kms`], [`guardduty`], [`config`], [`iam`], [`ec2`], [`access_analyzer`],
+//! [`elasticache`], [`wafv2`], [`apigateway`]) return raw documents; shaping them
 //! into canonical kinds is [`crate::normalize::aws`]. Buckets' and keys' tags come from one
 //! Resource Groups Tagging API listing per region where it can be read ([`tagging`]). IAM is
 //! global: it is read once per account, and so are the account's enabled regions
-//! (`ec2:DescribeRegions`, which also picks the regions of `--all-regions`). Every account and region read also yields a
-//! [`raw::RawKind::RegionScope`] document, so that account- and region-scope kinds exist in
-//! every live snapshot (as unknowns where vouch does not call the service) and their rules
-//! never go silent. The recorder state of every region is read first: it decides which AWS
+//! (`ec2:DescribeRegions`, which also picks the regions of `--all-regions`). Every account
+//! and region read also yields a [`raw::RawKind::RegionScope`] document, so that account-
+//! and region-scope kinds exist in every live snapshot (as unknowns where vouch does not call
+//! the service) and their rules never go silent. The recorder state of every region is read first: it decides which AWS
 //! Config inventory types are read where ([`config::plan`]), and one
 //! [`raw::RawKind::ConfigCoverage`] document per account records those decisions (kept in
 //! [`AwsSnapshot::config_coverage`]).
@@ -27,10 +27,12 @@
 //! never read, and policies are configuration, not secrets.
 
 pub mod access_analyzer;
+pub mod apigateway;
 pub mod call;
 pub mod client;
 pub mod config;
 pub mod ec2;
+pub mod elasticache;
 pub mod guardduty;
 pub mod iam;
 pub mod kms;
@@ -38,6 +40,7 @@ pub mod ops;
 pub mod raw;
 pub mod s3;
 pub mod tagging;
+pub mod wafv2;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -469,19 +472,28 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
                         .find(|(r, _)| r == region)
                         .map(|(_, d)| d.as_slice())
                         .unwrap_or_default();
-                    config::collect(&ctx, region, decisions).await
+                    let (items, coverage) = config::collect(&ctx, region, decisions).await;
+                    // WAF: logging configurations, and the web ACL of each public ALB the
+                    // inventory holds.
+                    let waf = wafv2::collect(&ctx, region, &items).await;
+                    (items, waf, coverage)
                 };
-                let (mut a, b, (c, coverage), d, e) = tokio::join!(
+                let (mut a, b, (c, waf, coverage), d, e, cache, apis) = tokio::join!(
                     kms::collect(&ctx, region),
                     guardduty::collect(&ctx, region),
-                    inventory,
+                    Box::pin(inventory),
                     Box::pin(ec2::collect(&ctx, region)),
                     Box::pin(access_analyzer::collect(&ctx, region)),
+                    Box::pin(elasticache::collect(&ctx, region)),
+                    Box::pin(apigateway::collect(&ctx, region)),
                 );
                 a.extend(b);
                 a.extend(c);
+                a.extend(waf);
                 a.extend(d);
                 a.push(e);
+                a.extend(cache);
+                a.extend(apis);
                 a.push(ctx.region_scope(region));
                 (a, coverage)
             }

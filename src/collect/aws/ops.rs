@@ -76,15 +76,30 @@ ops! {
     EC2_DESCRIBE_SNAPSHOTS = "ec2", "DescribeSnapshots", "ec2:DescribeSnapshots";
     EC2_DESCRIBE_SNAPSHOT_ATTRIBUTE = "ec2", "DescribeSnapshotAttribute", "ec2:DescribeSnapshotAttribute";
     ACCESS_ANALYZER_LIST_ANALYZERS = "access-analyzer", "ListAnalyzers", "access-analyzer:ListAnalyzers";
+    ELASTICACHE_DESCRIBE_REPLICATION_GROUPS = "elasticache", "DescribeReplicationGroups", "elasticache:DescribeReplicationGroups";
+    ELASTICACHE_LIST_TAGS_FOR_RESOURCE = "elasticache", "ListTagsForResource", "elasticache:ListTagsForResource";
+    WAFV2_LIST_LOGGING_CONFIGURATIONS = "wafv2", "ListLoggingConfigurations", "wafv2:ListLoggingConfigurations";
+    WAFV2_GET_WEB_ACL_FOR_RESOURCE = "wafv2", "GetWebACLForResource", "wafv2:GetWebACLForResource";
+    APIGATEWAY_GET_REST_APIS = "apigateway", "GetRestApis", "apigateway:GET";
+    APIGATEWAY_GET_RESOURCES = "apigateway", "GetResources", "apigateway:GET";
+    APIGATEWAY_GET_APIS = "apigateway", "GetApis", "apigateway:GET";
+    APIGATEWAY_GET_ROUTES = "apigateway", "GetRoutes", "apigateway:GET";
 }
 
 /// Actions in the policy whose verb is not a read verb but that change nothing a customer
 /// configured, with the reason each is accepted.
-pub const READ_ONLY_EXCEPTIONS: &[(&str, &str)] = &[(
-    "iam:GenerateCredentialReport",
-    "only (re)builds the account's credential report that GetCredentialReport returns; AWS's \
-     SecurityAudit and ReadOnlyAccess managed policies grant it",
-)];
+pub const READ_ONLY_EXCEPTIONS: &[(&str, &str)] = &[
+    (
+        "iam:GenerateCredentialReport",
+        "only (re)builds the account's credential report that GetCredentialReport returns; \
+         AWS's SecurityAudit and ReadOnlyAccess managed policies grant it",
+    ),
+    (
+        "apigateway:GET",
+        "API Gateway's IAM actions are the HTTP verbs of its management API; GET reads \
+         (GetRestApis, GetResources, GetApis, GetRoutes) and changes nothing",
+    ),
+];
 
 /// Every distinct IAM action the collectors need, sorted.
 pub fn iam_actions() -> Vec<&'static str> {

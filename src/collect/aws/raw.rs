@@ -44,6 +44,25 @@ pub enum RawKind {
     /// How one region's snapshot listing went (`{"DescribeSnapshots": {"Count": n} | unknown}`):
     /// no snapshots is a fact, a failed listing an unknown.
     Ec2SnapshotListing,
+    /// One ElastiCache replication group (`DescribeReplicationGroups` fields and its tags).
+    ElastiCacheReplicationGroup,
+    /// Whether one region's replication groups were listed to the last page
+    /// (`{"Pages": n, "Failed": null | unknown}`): a listing replaces the region's stand-in.
+    ElastiCacheListing,
+    /// One region's `wafv2:ListLoggingConfigurations` of one scope (`REGIONAL`, or
+    /// `CLOUDFRONT` in us-east-1): `{"Scope", "Pages", "Configurations": [{ResourceArn,
+    /// LogDestinationConfigs}], "Failed": null | unknown}`. Joined onto the web ACLs by ARN.
+    WafLoggingListing,
+    /// The web ACL associated with one internet-facing ALB (`wafv2:GetWebACLForResource`):
+    /// `{"ResourceArn", "WebACLArn": ARN | null | unknown}`. Joined onto the load balancer.
+    WafWebAclForResource,
+    /// One API Gateway operation: a REST method (`GetResources` with `embed=methods`) or an
+    /// HTTP/WebSocket route (`GetRoutes`).
+    ApiGatewayRoute,
+    /// Whether one region's REST (`{"Api": "rest"}`) or HTTP/WebSocket (`{"Api": "v2"}`)
+    /// APIs and their routes were read to the end; `"Failed"` lists the unknowns of the
+    /// listing or of one API's routes. A listing replaces the region's stand-in.
+    ApiGatewayListing,
 }
 
 /// One raw document with its provenance.

@@ -11,8 +11,10 @@
 //! tell ("not collected: vouch does not call securityhub:DescribeHub"), so the rules say
 //! `unknown` and controls roll up to `unknown`. A collector for one of these services
 //! replaces its stand-in by emitting the kind itself; the EC2 collector does so for EBS
-//! encryption by default, and for snapshots its per-region listing document does (a region
-//! listed without snapshots has nothing to judge, a fact).
+//! encryption by default. Listing collectors replace theirs by their region's listing
+//! document, even when it found nothing (a fact): EC2 for snapshots, ElastiCache and API
+//! Gateway (see [`super::live_edge`]), so those stand-ins only remain for a region no listing
+//! read.
 
 use std::collections::BTreeSet;
 
@@ -163,6 +165,22 @@ pub(super) fn stand_ins(raws: &[RawResource], existing: &[Resource]) -> Vec<Reso
                 && super::ec2::snapshots_listed(raws, &raw.account, &raw.region)
             {
                 continue;
+            }
+            // Read by a collector: what its listing found (or could not read) stands instead.
+            let listing = match (kind, source_type) {
+                ("aws.elasticache.replication_group", _) => {
+                    Some((RawKind::ElastiCacheListing, None))
+                }
+                ("aws.apigateway.route", "AWS::ApiGateway::Method") => {
+                    Some((RawKind::ApiGatewayListing, Some("rest")))
+                }
+                ("aws.apigateway.route", _) => Some((RawKind::ApiGatewayListing, Some("v2"))),
+                _ => None,
+            };
+            if let Some((listing, family)) = listing {
+                if super::live_edge::listed(raws, listing, family, &raw.account, &raw.region) {
+                    continue;
+                }
             }
             if existing
                 .iter()
