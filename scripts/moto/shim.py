@@ -10,6 +10,8 @@ Wraps moto 5.2.5's WSGI dispatcher and:
     .../groups/s3/ URIs and raises IndexError on the .../groups/global/ ones, so a
     BatchGetResourceConfig batch holding any bucket with a public ACL grant answered HTTP 500.
     Only the encoding changes; the grants are moto's own;
+  * adds the zone (UTC) to Macie GetMacieSession's createdAt/updatedAt, which moto 5.2.5
+    writes without one and the SDK then cannot parse;
   * injects faults for chosen operations, set through a control endpoint:
       POST   /__vouch/faults  {"rules": [{"operation": "GetBucketEncryption", "code": "AccessDenied",
                                           "status": 403, "bucket": "optional", "region": "optional",
@@ -24,7 +26,9 @@ Wraps moto 5.2.5's WSGI dispatcher and:
     operations are matched, so seeding is never disturbed (operations named by X-Amz-Target,
     such as the Resource Groups Tagging API's GetResources, are matched by that name).
     IAM speaks the query protocol: its operation is the form body's Action, and its errors
-    are wrapped in ErrorResponse;
+    are wrapped in ErrorResponse. The REST-JSON reads of Security Hub, Inspector, Macie and
+    GuardDuty findings are named by route (REST_READS), and their errors are JSON with
+    x-amzn-ErrorType;
   * on request, completes an S3 bucket's AWS Config item with the supplementary fields AWS
     Config records and moto 5.2.5 leaves out (awslabs/aws-config-resource-schema,
     AWS::S3::Bucket: ServerSideEncryptionConfiguration, BucketVersioningConfiguration,
@@ -67,10 +71,24 @@ S3_SUBRESOURCES = {
     "tagging": "GetBucketTagging",
 }
 
+# Read operations of REST-JSON services matched by (credential-scope service, method, path).
+REST_READS = {
+    ("securityhub", "GET", "/accounts"): "DescribeHub",
+    ("securityhub", "POST", "/standards/get"): "GetEnabledStandards",
+    ("inspector2", "POST", "/status/batch/get"): "BatchGetAccountStatus",
+    ("macie2", "GET", "/macie"): "GetMacieSession",
+    ("macie2", "GET", "/automated-discovery/configuration"): "GetAutomatedDiscoveryConfiguration",
+    ("macie2", "POST", "/jobs/list"): "ListClassificationJobs",
+}
+JSON_ERROR_SERVICES = ("guardduty", "securityhub", "inspector2", "macie2")
+
 # IAM actions vouch may call (GenerateCredentialReport is read-only in effect: it only
 # refreshes the report); writes used for seeding are never matched.
 IAM_READ_PREFIXES = ("Get", "List", "GenerateCredentialReport")
 
+# moto 5.2.5 writes Macie's session times without a zone ("2026-12-04T17:48:31.847364"); the
+# service sends ISO 8601 in UTC with one, and the SDK rejects a time without it.
+MACIE_TS = re.compile(rb'"((?:created|updated)At)": "(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?)"')
 CONFIG_TS = re.compile(rb'"(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?(?:\+00:00|Z)?)"')
 
 _lock = threading.Lock()
@@ -98,6 +116,16 @@ def operation_of(environ):
             return "ListDetectors", None
         if len(parts) == 2 and parts[0] == "detector":
             return "GetDetector", None
+        return None, None
+    # REST read operations of Security Hub, Inspector, Macie and GuardDuty findings, by route.
+    if (service, method, path.rstrip("/")) in REST_READS:
+        return REST_READS[(service, method, path.rstrip("/"))], None
+    if service == "guardduty" and method == "POST":
+        parts = [p for p in path.split("/") if p]
+        if len(parts) == 3 and parts[0] == "detector" and parts[2] == "findings":
+            return "ListFindings", None
+        if len(parts) == 4 and parts[0] == "detector" and parts[2:] == ["findings", "get"]:
+            return "GetFindings", None
         return None, None
     if service == "s3" and method == "GET":
         parts = [p for p in path.split("/") if p]
@@ -135,7 +163,7 @@ def error_response(start_response, rule, environ):
     message = rule.get("message", "injected by vouch moto shim")
     reason = {400: "Bad Request", 403: "Forbidden", 429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable"}.get(status, "Error")
     auth = environ.get("HTTP_AUTHORIZATION", "")
-    if environ.get("HTTP_X_AMZ_TARGET") or "guardduty" in auth:
+    if environ.get("HTTP_X_AMZ_TARGET") or any("/%s/aws4_request" % s in auth for s in JSON_ERROR_SERVICES):
         body = json.dumps({"__type": code, "message": message, "Message": message}).encode()
         headers = [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-ErrorType", code)]
     elif "/iam/aws4_request" in auth:
@@ -290,7 +318,8 @@ def make_app():
             environ.get("REQUEST_METHOD") == "GET" and "versioning" in environ.get("QUERY_STRING", "")
         )
         is_config = target.startswith("StarlingDoveService.")
-        if not (is_versioning or is_config):
+        is_macie_session = op == "GetMacieSession"
+        if not (is_versioning or is_config or is_macie_session):
             return moto_app(environ, start_response)
 
         captured = {}
@@ -305,6 +334,8 @@ def make_app():
             body = body.replace(b"GetBucketVersioningResponse", b"VersioningConfiguration")
         if is_config:
             body = CONFIG_TS.sub(_to_epoch, body)
+        if is_macie_session:
+            body = MACIE_TS.sub(rb'"\1": "\2Z"', body)
         headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
         headers.append(("Content-Length", str(len(body))))
         start_response(captured["status"], headers)

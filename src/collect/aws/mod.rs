@@ -1,10 +1,11 @@
-//! Live AWS collection: AWS Config, S3, KMS, GuardDuty and IAM read through the AWS SDK into
-//! a versioned [`AwsSnapshot`] of normalized resources.
+//! Live AWS collection: AWS Config, S3, KMS, GuardDuty (detectors and high findings),
+//! Security Hub, Inspector, Macie and IAM read through the AWS SDK into a versioned
+//! [`AwsSnapshot`] of normalized resources.
 //!
 //! This module owns the run: options, credentials (profile, assumed roles), the region
 //! fan-out, limits (per-service-and-region concurrency, per-call timeout, whole-run deadline,
 //! adaptive retries) and the snapshot file format. The per-service collectors
-//! ([`s3`], [`kms`], [`guardduty`], [`config`], [`iam`]) return raw documents; shaping them
+//! ([`s3`], [`kms`], [`guardduty`], [`security`], [`config`], [`iam`]) return raw documents; shaping them
 //! into canonical kinds is [`crate::normalize::aws`]. Buckets' and keys' tags come from one
 //! Resource Groups Tagging API listing per region where it can be read ([`tagging`]). IAM is
 //! global: it is read once per account. Every account and region read also yields a
@@ -32,6 +33,7 @@ pub mod kms;
 pub mod ops;
 pub mod raw;
 pub mod s3;
+pub mod security;
 pub mod tagging;
 
 use std::path::Path;
@@ -450,13 +452,15 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
                         .unwrap_or_default();
                     config::collect(&ctx, region, decisions).await
                 };
-                let (mut a, b, (c, coverage)) = tokio::join!(
+                let (mut a, b, (c, coverage), d) = tokio::join!(
                     kms::collect(&ctx, region),
-                    guardduty::collect(&ctx, region),
+                    Box::pin(guardduty::collect(&ctx, region)),
                     inventory,
+                    Box::pin(security::collect(&ctx, region)),
                 );
                 a.extend(b);
                 a.extend(c);
+                a.extend(d);
                 a.push(ctx.region_scope(region));
                 (a, coverage)
             }
