@@ -534,3 +534,23 @@ fn a_failed_listing_or_batch_keeps_findings_unknown() {
     let j = Judged::of(&[none, scope()]);
     assert_eq!(j.count("aws.guardduty.finding"), 0);
 }
+
+#[test]
+fn a_failed_detector_listing_names_itself_in_the_findings_stand_in() {
+    let reason = "guardduty:ListDetectors denied: AccessDeniedException";
+    let unknown_detectors = raw(
+        RawKind::GuardDutyDetector,
+        &format!("arn:aws:guardduty:{REGION}:{ACCOUNT}:detector"),
+        json!({"DetectorId": null, "Exists": unknown(reason)}),
+    );
+    let j = Judged::of(&[unknown_detectors, scope()]);
+    let stand_in = j.get("aws.guardduty.finding", &findings_stand_in());
+    assert_eq!(
+        unknown_reason(&stand_in.attributes["archived"]),
+        Some(format!("not enumerated: {reason}").as_str())
+    );
+    assert_eq!(
+        j.status("guardduty-high-findings-triaged", &findings_stand_in()),
+        "unknown"
+    );
+}
