@@ -556,9 +556,10 @@ async fn seeded_estate_is_collected_with_facts_and_unknowns() {
     );
     assert!(unknown_reason(&pab.attributes["block_public_acls"]).is_some());
 
-    // moto 5.2.5 has no GetFindingsStatistics, no Access Analyzer and no
-    // GetEbsDefaultKmsKeyId, and answers DescribeDeliveryChannelStatus with a 500: those
-    // parts alone are unknown and the run is incomplete.
+    // moto 5.2.5 has no GetFindingsStatistics, ListFindings, Access Analyzer or
+    // GetEbsDefaultKmsKeyId, and answers DescribeDeliveryChannelStatus with a 500; its Macie is
+    // on by default and has no automated discovery or job listing: those parts alone are
+    // unknown and the run is incomplete.
     assert!(unknown_reason(&rec_us.attributes["delivery_channel"]["last_status"]).is_some());
     let mut failed = failed_ops(&snap);
     failed.sort();
@@ -569,7 +570,10 @@ async fn seeded_estate_is_collected_with_facts_and_unknowns() {
             "access-analyzer:ListAnalyzers".to_owned(),
             "config:DescribeDeliveryChannelStatus".to_owned(),
             "ec2:GetEbsDefaultKmsKeyId".to_owned(),
-            "guardduty:GetFindingsStatistics".to_owned()
+            "guardduty:GetFindingsStatistics".to_owned(),
+            "guardduty:ListFindings".to_owned(),
+            "macie2:GetAutomatedDiscoveryConfiguration".to_owned(),
+            "macie2:ListClassificationJobs".to_owned(),
         ],
         "{:#?}",
         snap.failed_calls
@@ -1270,17 +1274,15 @@ async fn iam_account_users_and_password_policy_are_collected_and_judged() {
         .unwrap()
         .contains("after the report's generation time"));
 
-    // Stand-ins for the services vouch does not call, per region and per account.
+    // Security Hub, Inspector and Macie per region (moto: no hub, Inspector never enabled,
+    // so not in its answer, Macie on), and the stand-ins per account.
     for region in ["eu-west-1", "us-east-1"] {
         let hub = find(
             &snap,
             "aws.securityhub.hub",
             &format!("{region}:{ACCOUNT}:hub/default"),
         );
-        assert_eq!(
-            unknown_reason(&hub.attributes["enabled"]),
-            Some("not collected: vouch does not call securityhub:DescribeHub")
-        );
+        assert_eq!(hub.attributes["enabled"], json!(false));
         find(
             &snap,
             "aws.inspector2.account",
@@ -1317,7 +1319,7 @@ async fn iam_account_users_and_password_policy_are_collected_and_judged() {
             "securityhub-enabled",
             &format!("arn:aws:securityhub:us-east-1:{ACCOUNT}:hub/default")
         ),
-        "unknown"
+        "fail"
     );
 
     // Controls backed only by account-scope rules roll up to a verdict or unknown, never to
@@ -3571,4 +3573,345 @@ async fn waf_logging_listings_are_read_per_region_and_scope() {
     let snap = aws::collect(&o).await.unwrap();
     assert!(!snap.complete);
     assert!(failed_ops(&snap).contains(&"wafv2:ListLoggingConfigurations".to_owned()));
+}
+
+// --- Security Hub, Inspector, Macie and GuardDuty findings ---
+
+/// Security Hub on in us-east-1 (moto has no GetEnabledStandards), off in eu-west-1; Inspector
+/// scanning EC2, ECR and Lambda in us-east-1, every type disabled in eu-west-1; Macie on in
+/// us-east-1 (moto's default), disabled in eu-west-1; a GuardDuty detector in us-east-1.
+async fn seed_security(endpoint: &str) {
+    let us = sdk(endpoint, "us-east-1").await;
+    let eu = sdk(endpoint, "eu-west-1").await;
+    aws_sdk_securityhub::Client::new(&us)
+        .enable_security_hub()
+        .enable_default_standards(true)
+        .send()
+        .await
+        .unwrap();
+    use aws_sdk_inspector2::types::ResourceScanType;
+    aws_sdk_inspector2::Client::new(&us)
+        .enable()
+        .account_ids(ACCOUNT)
+        .resource_types(ResourceScanType::Ec2)
+        .resource_types(ResourceScanType::Ecr)
+        .resource_types(ResourceScanType::Lambda)
+        .send()
+        .await
+        .unwrap();
+    let inspector_eu = aws_sdk_inspector2::Client::new(&eu);
+    inspector_eu
+        .enable()
+        .account_ids(ACCOUNT)
+        .resource_types(ResourceScanType::Ec2)
+        .send()
+        .await
+        .unwrap();
+    inspector_eu
+        .disable()
+        .account_ids(ACCOUNT)
+        .resource_types(ResourceScanType::Ec2)
+        .send()
+        .await
+        .unwrap();
+    aws_sdk_macie2::Client::new(&eu)
+        .disable_macie()
+        .send()
+        .await
+        .unwrap();
+    aws_sdk_guardduty::Client::new(&us)
+        .create_detector()
+        .enable(true)
+        .send()
+        .await
+        .unwrap();
+}
+
+fn hub_address(region: &str) -> String {
+    format!("arn:aws:securityhub:{region}:{ACCOUNT}:hub/default")
+}
+fn inspector_address(region: &str) -> String {
+    format!("arn:aws:inspector2:{region}:{ACCOUNT}:account")
+}
+fn macie_address(region: &str) -> String {
+    format!("arn:aws:macie2:{region}:{ACCOUNT}:session")
+}
+fn findings_address(region: &str) -> String {
+    format!("arn:aws:guardduty:{region}:{ACCOUNT}:detector/*/finding/*")
+}
+fn resource<'a>(snap: &'a AwsSnapshot, kind: &str, address: &str) -> &'a Resource {
+    snap.snapshot
+        .resources
+        .iter()
+        .find(|r| r.kind == kind && r.address == address)
+        .unwrap_or_else(|| panic!("no {kind} {address}"))
+}
+
+/// Each service's "on" and "off" read live and judged pass or fail; what moto 5.2.5 cannot
+/// answer (GetEnabledStandards, Macie's automated discovery and jobs, ListFindings) is unknown
+/// with the failed call, never a pass.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn security_services_are_collected_and_judged_live() {
+    let Some(ep) = endpoint() else { return };
+    let _serial = SERIAL.lock().await;
+    reset(&ep);
+    seed_security(&ep).await;
+    let snap = aws::collect(&options(&ep)).await.unwrap();
+    let outcomes = judge(&snap);
+    let s = |rule: &str, address: &str| status_of(&outcomes, rule, address);
+    let (us, eu) = ("us-east-1", "eu-west-1");
+
+    // Security Hub: subscribed (standards unknown: moto has no GetEnabledStandards), and the
+    // "not subscribed" answer as the fact "not enabled".
+    let hub = resource(&snap, "aws.securityhub.hub", &hub_address(us));
+    assert_eq!(hub.attributes["enabled"], json!(true));
+    assert_eq!(hub.arn.as_deref(), Some(hub_address(us).as_str()));
+    assert_eq!(hub.provenance.parser, "aws-sdk-securityhub");
+    assert!(
+        unknown_reason(&hub.attributes["standards"])
+            .unwrap()
+            .starts_with("securityhub:GetEnabledStandards failed"),
+        "{}",
+        hub.attributes["standards"]
+    );
+    assert_eq!(s("securityhub-enabled", &hub_address(us)), "unknown");
+    let off = resource(&snap, "aws.securityhub.hub", &hub_address(eu));
+    assert_eq!(off.attributes["enabled"], json!(false));
+    assert!(off.provenance.attribute_sources["enabled"]
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("not subscribed to AWS Security Hub"));
+    assert_eq!(s("securityhub-enabled", &hub_address(eu)), "fail");
+
+    // Inspector: scanning per type.
+    let scanning =
+        &resource(&snap, "aws.inspector2.account", &inspector_address(us)).attributes["scanning"];
+    assert_eq!(
+        scanning,
+        &json!({"ec2": true, "ecr": true, "lambda": true, "lambda_code": false})
+    );
+    assert_eq!(
+        s("inspector-scanning-enabled", &inspector_address(us)),
+        "pass"
+    );
+    assert_eq!(
+        s("inspector-scanning-enabled", &inspector_address(eu)),
+        "fail"
+    );
+
+    // Macie: on (discovery and jobs unknown under moto), and disabled (a fact).
+    let on = &resource(&snap, "aws.macie2.session", &macie_address(us)).attributes;
+    assert_eq!(on["status"], json!("ENABLED"));
+    assert!(unknown_reason(&on["automated_discovery_status"])
+        .unwrap()
+        .starts_with("macie2:GetAutomatedDiscoveryConfiguration failed"));
+    assert_eq!(
+        s("macie-sensitive-data-discovery", &macie_address(us)),
+        "unknown"
+    );
+    let disabled = &resource(&snap, "aws.macie2.session", &macie_address(eu)).attributes;
+    assert_eq!(disabled["status"], json!("DISABLED"));
+    assert_eq!(
+        s("macie-sensitive-data-discovery", &macie_address(eu)),
+        "fail"
+    );
+
+    // GuardDuty findings: moto has no ListFindings, so the region with a detector keeps its
+    // stand-in with the failed call as the reason; the region without one has none.
+    let stand_in = resource(&snap, "aws.guardduty.finding", &findings_address(us));
+    assert!(
+        unknown_reason(&stand_in.attributes["severity"])
+            .unwrap()
+            .starts_with("not enumerated: guardduty:ListFindings failed"),
+        "{}",
+        stand_in.attributes["severity"]
+    );
+    assert_eq!(
+        s("guardduty-high-findings-triaged", &findings_address(us)),
+        "unknown"
+    );
+    assert!(!snap
+        .snapshot
+        .resources
+        .iter()
+        .any(|r| r.kind == "aws.guardduty.finding" && r.region.as_deref() == Some(eu)));
+
+    // Exactly one resource per kind, account and region: the stand-ins are replaced.
+    for kind in [
+        "aws.securityhub.hub",
+        "aws.inspector2.account",
+        "aws.macie2.session",
+    ] {
+        assert_eq!(
+            snap.snapshot
+                .resources
+                .iter()
+                .filter(|r| r.kind == kind)
+                .count(),
+            2,
+            "{kind}"
+        );
+    }
+    // Not-enabled answers are no failed calls; moto's missing operations are.
+    let failed = failed_ops(&snap);
+    for op in [
+        "guardduty:ListFindings",
+        "securityhub:GetEnabledStandards",
+        "macie2:GetAutomatedDiscoveryConfiguration",
+        "macie2:ListClassificationJobs",
+    ] {
+        assert!(failed.contains(&op.to_owned()), "{op}: {failed:?}");
+    }
+    for op in [
+        "securityhub:DescribeHub",
+        "macie2:GetMacieSession",
+        "inspector2:BatchGetAccountStatus",
+    ] {
+        assert!(!failed.contains(&op.to_owned()), "{op}: {failed:?}");
+    }
+    // Only where Security Hub and Macie are on are their follow-up calls made.
+    assert!(snap
+        .failed_calls
+        .iter()
+        .filter(|c| c.service == "securityhub" || c.service == "macie2")
+        .all(|c| c.region == us));
+
+    // Macie paused: a fail too.
+    aws_sdk_macie2::Client::new(&sdk(&ep, eu).await)
+        .enable_macie()
+        .status(aws_sdk_macie2::types::MacieStatus::Paused)
+        .send()
+        .await
+        .unwrap();
+    let paused = aws::collect(&options(&ep)).await.unwrap();
+    assert_eq!(
+        resource(&paused, "aws.macie2.session", &macie_address(eu)).attributes["status"],
+        json!("PAUSED")
+    );
+    assert_eq!(
+        status_of(
+            &judge(&paused),
+            "macie-sensitive-data-discovery",
+            &macie_address(eu)
+        ),
+        "fail"
+    );
+}
+
+/// A denial is unknown with the call and its code, listed in failed_calls; Macie's real "not
+/// enabled" answer (an AccessDeniedException whose message says so) is the fact "disabled".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn security_service_denials_are_unknown_and_not_enabled_is_a_fact() {
+    let Some(ep) = endpoint() else { return };
+    let _serial = SERIAL.lock().await;
+    reset(&ep);
+    seed_security(&ep).await;
+    let denied = |action: &str| {
+        format!("User: arn:aws:iam::{ACCOUNT}:user/auditor is not authorized to perform: {action}")
+    };
+    faults(
+        &ep,
+        json!([
+            {"operation": "DescribeHub", "region": "us-east-1", "code": "AccessDeniedException", "status": 403, "message": denied("securityhub:DescribeHub")},
+            {"operation": "BatchGetAccountStatus", "region": "us-east-1", "code": "AccessDeniedException", "status": 403, "message": denied("inspector2:BatchGetAccountStatus")},
+            {"operation": "GetMacieSession", "region": "us-east-1", "code": "AccessDeniedException", "status": 403, "message": denied("macie2:GetMacieSession")},
+            {"operation": "GetMacieSession", "region": "eu-west-1", "code": "AccessDeniedException", "status": 403, "message": "Macie is not enabled"},
+            {"operation": "ListFindings", "code": "AccessDeniedException", "status": 403, "message": denied("guardduty:ListFindings")},
+        ]),
+    );
+    let snap = aws::collect(&options(&ep)).await.unwrap();
+    assert!(!snap.complete);
+    let outcomes = judge(&snap);
+    let s = |rule: &str, address: &str| status_of(&outcomes, rule, address);
+    let us = "us-east-1";
+    let deny = |op: &str| format!("{op} denied: AccessDeniedException");
+
+    let hub = &resource(&snap, "aws.securityhub.hub", &hub_address(us)).attributes;
+    assert_eq!(
+        unknown_reason(&hub["enabled"]),
+        Some(deny("securityhub:DescribeHub").as_str())
+    );
+    assert_eq!(s("securityhub-enabled", &hub_address(us)), "unknown");
+    assert!(
+        evidence_of(&outcomes, "securityhub-enabled", &hub_address(us))
+            .contains("securityhub:DescribeHub denied: AccessDeniedException")
+    );
+    let inspector = &resource(&snap, "aws.inspector2.account", &inspector_address(us)).attributes;
+    assert_eq!(
+        unknown_reason(&inspector["scanning"]),
+        Some(deny("inspector2:BatchGetAccountStatus").as_str())
+    );
+    assert_eq!(
+        s("inspector-scanning-enabled", &inspector_address(us)),
+        "unknown"
+    );
+    let macie = &resource(&snap, "aws.macie2.session", &macie_address(us)).attributes;
+    assert_eq!(
+        unknown_reason(&macie["status"]),
+        Some(deny("macie2:GetMacieSession").as_str())
+    );
+    assert_eq!(
+        s("macie-sensitive-data-discovery", &macie_address(us)),
+        "unknown"
+    );
+    let findings = resource(&snap, "aws.guardduty.finding", &findings_address(us));
+    assert_eq!(
+        unknown_reason(&findings.attributes["created_at"]),
+        Some(format!("not enumerated: {}", deny("guardduty:ListFindings")).as_str())
+    );
+
+    // eu-west-1: Macie's own "not enabled" answer is a fact, not a failed call.
+    let eu = "eu-west-1";
+    let off = resource(&snap, "aws.macie2.session", &macie_address(eu));
+    assert_eq!(off.attributes["status"], json!("DISABLED"));
+    assert!(off.provenance.attribute_sources["status"]
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("Macie is not enabled"));
+    assert_eq!(
+        s("macie-sensitive-data-discovery", &macie_address(eu)),
+        "fail"
+    );
+    // Unaffected regions still judge.
+    assert_eq!(
+        s("inspector-scanning-enabled", &inspector_address(eu)),
+        "fail"
+    );
+
+    let failed: Vec<(String, String, String)> = snap
+        .failed_calls
+        .iter()
+        .filter(|c| c.error_code == "AccessDeniedException")
+        .map(|c| {
+            (
+                format!("{}:{}", c.service, c.operation),
+                c.region.clone(),
+                c.error_code.clone(),
+            )
+        })
+        .collect();
+    for op in [
+        "securityhub:DescribeHub",
+        "inspector2:BatchGetAccountStatus",
+        "macie2:GetMacieSession",
+        "guardduty:ListFindings",
+    ] {
+        assert!(
+            failed.contains(&(
+                op.to_owned(),
+                us.to_owned(),
+                "AccessDeniedException".to_owned()
+            )),
+            "{op}: {failed:?}"
+        );
+    }
+    assert!(
+        !snap
+            .failed_calls
+            .iter()
+            .any(|c| c.operation == "GetMacieSession" && c.region == eu),
+        "Macie's not-enabled answer is no failed call"
+    );
 }

@@ -10,6 +10,8 @@ Wraps moto 5.2.5's WSGI dispatcher and:
     .../groups/s3/ URIs and raises IndexError on the .../groups/global/ ones, so a
     BatchGetResourceConfig batch holding any bucket with a public ACL grant answered HTTP 500.
     Only the encoding changes; the grants are moto's own;
+  * adds the zone (UTC) to Macie GetMacieSession's createdAt/updatedAt, which moto 5.2.5
+    writes without one and the SDK then cannot parse;
   * injects faults for chosen operations, set through a control endpoint:
       POST   /__vouch/faults  {"rules": [{"operation": "GetBucketEncryption", "code": "AccessDenied",
                                           "status": 403, "bucket": "optional", "region": "optional",
@@ -27,7 +29,8 @@ Wraps moto 5.2.5's WSGI dispatcher and:
     and errors are wrapped in ErrorResponse; EC2's reads (Describe*, Get*) are matched the same
     way and answer EC2's <Response><Errors> document; REST-JSON reads are named by their paths
     (Access Analyzer's ListAnalyzers is GET /analyzer; API Gateway v1 /restapis..., v2
-    /v2/apis...) and answer JSON errors;
+    /v2/apis...; Security Hub, Inspector, Macie and GuardDuty findings by route, REST_READS)
+    and answer JSON errors with x-amzn-ErrorType;
   * on request, completes an S3 bucket's AWS Config item with the supplementary fields AWS
     Config records and moto 5.2.5 leaves out (awslabs/aws-config-resource-schema,
     AWS::S3::Bucket: ServerSideEncryptionConfiguration, BucketVersioningConfiguration,
@@ -70,10 +73,24 @@ S3_SUBRESOURCES = {
     "tagging": "GetBucketTagging",
 }
 
+# Read operations of REST-JSON services matched by (credential-scope service, method, path).
+REST_READS = {
+    ("securityhub", "GET", "/accounts"): "DescribeHub",
+    ("securityhub", "POST", "/standards/get"): "GetEnabledStandards",
+    ("inspector2", "POST", "/status/batch/get"): "BatchGetAccountStatus",
+    ("macie2", "GET", "/macie"): "GetMacieSession",
+    ("macie2", "GET", "/automated-discovery/configuration"): "GetAutomatedDiscoveryConfiguration",
+    ("macie2", "POST", "/jobs/list"): "ListClassificationJobs",
+}
+JSON_ERROR_SERVICES = ("guardduty", "securityhub", "inspector2", "macie2", "access-analyzer", "apigateway")
+
 # IAM actions vouch may call (GenerateCredentialReport is read-only in effect: it only
 # refreshes the report); writes used for seeding are never matched.
 IAM_READ_PREFIXES = ("Get", "List", "GenerateCredentialReport")
 
+# moto 5.2.5 writes Macie's session times without a zone ("2026-12-04T17:48:31.847364"); the
+# service sends ISO 8601 in UTC with one, and the SDK rejects a time without it.
+MACIE_TS = re.compile(rb'"((?:created|updated)At)": "(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?)"')
 CONFIG_TS = re.compile(rb'"(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?(?:\+00:00|Z)?)"')
 
 _lock = threading.Lock()
@@ -101,6 +118,16 @@ def operation_of(environ):
             return "ListDetectors", None
         if len(parts) == 2 and parts[0] == "detector":
             return "GetDetector", None
+        return None, None
+    # REST read operations of Security Hub, Inspector, Macie and GuardDuty findings, by route.
+    if (service, method, path.rstrip("/")) in REST_READS:
+        return REST_READS[(service, method, path.rstrip("/"))], None
+    if service == "guardduty" and method == "POST":
+        parts = [p for p in path.split("/") if p]
+        if len(parts) == 3 and parts[0] == "detector" and parts[2] == "findings":
+            return "ListFindings", None
+        if len(parts) == 4 and parts[0] == "detector" and parts[2:] == ["findings", "get"]:
+            return "GetFindings", None
         return None, None
     if service == "s3" and method == "GET":
         parts = [p for p in path.split("/") if p]
@@ -164,10 +191,6 @@ def region_of(environ):
     """The region a request was signed for (its credential scope), or None."""
     scope = re.search(r"Credential=[^/]+/[^/]+/([^/]+)/", environ.get("HTTP_AUTHORIZATION", ""))
     return scope.group(1) if scope else None
-
-
-# REST-JSON services: an injected fault answers a JSON error document.
-JSON_ERROR_SERVICES = ("guardduty", "access-analyzer", "apigateway")
 
 
 def error_response(start_response, rule, environ):
@@ -339,7 +362,8 @@ def make_app():
             environ.get("REQUEST_METHOD") == "GET" and "versioning" in environ.get("QUERY_STRING", "")
         )
         is_config = target.startswith("StarlingDoveService.")
-        if not (is_versioning or is_config):
+        is_macie_session = op == "GetMacieSession"
+        if not (is_versioning or is_config or is_macie_session):
             return moto_app(environ, start_response)
 
         captured = {}
@@ -354,6 +378,8 @@ def make_app():
             body = body.replace(b"GetBucketVersioningResponse", b"VersioningConfiguration")
         if is_config:
             body = CONFIG_TS.sub(_to_epoch, body)
+        if is_macie_session:
+            body = MACIE_TS.sub(rb'"\1": "\2Z"', body)
         headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
         headers.append(("Content-Length", str(len(body))))
         start_response(captured["status"], headers)

@@ -29,6 +29,7 @@ mod items_compute;
 mod items_edge;
 mod live_edge;
 mod scope;
+mod security;
 #[cfg(test)]
 mod tests_coverage;
 #[cfg(test)]
@@ -41,6 +42,8 @@ mod tests_items;
 mod tests_items_edge;
 #[cfg(test)]
 mod tests_live_edge;
+#[cfg(test)]
+mod tests_security;
 
 /// Kind of the per-region AWS Config recorder fact (no schema yet on the normalize branch).
 pub const CONFIG_RECORDER_KIND: &str = "aws.config.recorder";
@@ -49,6 +52,12 @@ pub const CONFIG_RECORDER_KIND: &str = "aws.config.recorder";
 pub fn normalize(raws: &[RawResource]) -> Vec<Resource> {
     let mut out: Vec<Resource> = Vec::new();
     for raw in raws {
+        if let Some(s) = security::shape(raw) {
+            let mut r = resource(raw, s.kind, s.attributes, s.real_arn);
+            r.provenance.attribute_sources = s.sources;
+            out.push(r);
+            continue;
+        }
         let shaped = match raw.kind {
             RawKind::S3Bucket => Some(("aws.s3.bucket", s3_bucket(&raw.data))),
             RawKind::KmsKey => Some(("aws.kms.key", kms_key(&raw.data))),
@@ -73,6 +82,11 @@ pub fn normalize(raws: &[RawResource]) -> Vec<Resource> {
             | RawKind::WafLoggingListing
             | RawKind::WafWebAclForResource
             | RawKind::ApiGatewayListing => None,
+            // Shaped by `security` above.
+            RawKind::SecurityHubHub
+            | RawKind::Inspector2Account
+            | RawKind::Macie2Session
+            | RawKind::GuardDutyFinding => None,
             // Shaped with their attribute sources.
             RawKind::ElastiCacheReplicationGroup => {
                 out.push(live_edge::replication_group(raw));
@@ -281,7 +295,10 @@ fn parser_of(raw: &RawResource) -> &'static str {
     match raw.kind {
         RawKind::S3Bucket => "aws-sdk-s3",
         RawKind::KmsKey => "aws-sdk-kms",
-        RawKind::GuardDutyDetector => "aws-sdk-guardduty",
+        RawKind::GuardDutyDetector | RawKind::GuardDutyFinding => "aws-sdk-guardduty",
+        RawKind::SecurityHubHub => "aws-sdk-securityhub",
+        RawKind::Inspector2Account => "aws-sdk-inspector2",
+        RawKind::Macie2Session => "aws-sdk-macie2",
         RawKind::ConfigRecorder | RawKind::ConfigItem => "aws-sdk-config",
         RawKind::IamAccount => "aws-sdk-iam",
         RawKind::RegionScope => "aws-sdk-sts",
@@ -312,6 +329,10 @@ fn source_type_of(raw: &RawResource) -> String {
         RawKind::S3Bucket => "AWS::S3::Bucket".to_owned(),
         RawKind::KmsKey => "AWS::KMS::Key".to_owned(),
         RawKind::GuardDutyDetector => "AWS::GuardDuty::Detector".to_owned(),
+        RawKind::GuardDutyFinding => "GuardDuty finding".to_owned(),
+        RawKind::SecurityHubHub => "AWS::SecurityHub::Hub".to_owned(),
+        RawKind::Inspector2Account => "Inspector2 account status".to_owned(),
+        RawKind::Macie2Session => "AWS::Macie::Session".to_owned(),
         RawKind::ConfigRecorder => "AWS::Config::ConfigurationRecorder".to_owned(),
         RawKind::IamAccount => "AWS::IAM::Account".to_owned(),
         RawKind::RegionScope => "region".to_owned(),

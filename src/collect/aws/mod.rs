@@ -1,19 +1,20 @@
-//! Live AWS collection: AWS Config, S3, KMS, GuardDuty, IAM, EC2 (regions, EBS encryption by
-//! default, EBS snapshots), IAM Access Analyzer, ElastiCache, WAF and API Gateway read through
-//! the AWS SDK into a versioned [`AwsSnapshot`] of normalized resources.
+//! Live AWS collection: AWS Config, S3, KMS, GuardDuty (detectors and high findings), IAM,
+//! EC2 (regions, EBS encryption by default, EBS snapshots), IAM Access Analyzer, ElastiCache,
+//! WAF, API Gateway, Security Hub, Inspector and Macie read through the AWS SDK into a
+//! versioned [`AwsSnapshot`] of normalized resources.
 //!
-//! This module owns the run: options, credentials (profile, assumed roles), the region
-//! fan-out, limits (per-service-and-region concurrency, per-call timeout, whole-run deadline,
-//! adaptive retries) and the snapshot file format. The per-service collectors
-//! ([`s3`], [`kms`], [`guardduty`], [`config`], [`iam`], [`ec2`], [`access_analyzer`],
-//! [`elasticache`], [`wafv2`], [`apigateway`]) return raw documents; shaping them
-//! into canonical kinds is [`crate::normalize::aws`]. Buckets' and keys' tags come from one
-//! Resource Groups Tagging API listing per region where it can be read ([`tagging`]). IAM is
-//! global: it is read once per account, and so are the account's enabled regions
-//! (`ec2:DescribeRegions`, which also picks the regions of `--all-regions`). Every account
-//! and region read also yields a [`raw::RawKind::RegionScope`] document, so that account-
-//! and region-scope kinds exist in every live snapshot (as unknowns where vouch does not call
-//! the service) and their rules never go silent. The recorder state of every region is read first: it decides which AWS
+//! This module owns the run: options, credentials (profile, assumed roles), the region fan-out,
+//! limits (per-service-and-region concurrency, per-call timeout, whole-run deadline, adaptive
+//! retries) and the snapshot file format. The per-service collectors ([`s3`], [`kms`],
+//! [`guardduty`], [`security`], [`config`], [`iam`], [`ec2`], [`access_analyzer`],
+//! [`elasticache`], [`wafv2`], [`apigateway`]) return raw documents; shaping them into
+//! canonical kinds is [`crate::normalize::aws`]. Buckets' and keys' tags come from one Resource
+//! Groups Tagging API listing per region where it can be read ([`tagging`]). IAM is global: it
+//! is read once per account, and so are the account's enabled regions (`ec2:DescribeRegions`,
+//! which also picks the regions of `--all-regions`). Every account and region read also yields
+//! a [`raw::RawKind::RegionScope`] document, so that account- and region-scope kinds exist in
+//! every live snapshot (as unknowns where vouch does not call the service) and their rules
+//! never go silent. The recorder state of every region is read first: it decides which AWS
 //! Config inventory types are read where ([`config::plan`]), and one
 //! [`raw::RawKind::ConfigCoverage`] document per account records those decisions (kept in
 //! [`AwsSnapshot::config_coverage`]).
@@ -39,6 +40,7 @@ pub mod kms;
 pub mod ops;
 pub mod raw;
 pub mod s3;
+pub mod security;
 pub mod tagging;
 pub mod wafv2;
 
@@ -478,14 +480,15 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
                     let waf = wafv2::collect(&ctx, region, &items).await;
                     (items, waf, coverage)
                 };
-                let (mut a, b, (c, waf, coverage), d, e, cache, apis) = tokio::join!(
+                let (mut a, b, (c, waf, coverage), d, e, cache, apis, sec) = tokio::join!(
                     kms::collect(&ctx, region),
-                    guardduty::collect(&ctx, region),
+                    Box::pin(guardduty::collect(&ctx, region)),
                     Box::pin(inventory),
                     Box::pin(ec2::collect(&ctx, region)),
                     Box::pin(access_analyzer::collect(&ctx, region)),
                     Box::pin(elasticache::collect(&ctx, region)),
                     Box::pin(apigateway::collect(&ctx, region)),
+                    Box::pin(security::collect(&ctx, region)),
                 );
                 a.extend(b);
                 a.extend(c);
@@ -494,6 +497,7 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
                 a.push(e);
                 a.extend(cache);
                 a.extend(apis);
+                a.extend(sec);
                 a.push(ctx.region_scope(region));
                 (a, coverage)
             }

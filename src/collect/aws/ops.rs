@@ -57,6 +57,14 @@ ops! {
     GUARDDUTY_LIST_DETECTORS = "guardduty", "ListDetectors", "guardduty:ListDetectors";
     GUARDDUTY_GET_DETECTOR = "guardduty", "GetDetector", "guardduty:GetDetector";
     GUARDDUTY_GET_FINDINGS_STATISTICS = "guardduty", "GetFindingsStatistics", "guardduty:GetFindingsStatistics";
+    GUARDDUTY_LIST_FINDINGS = "guardduty", "ListFindings", "guardduty:ListFindings";
+    GUARDDUTY_GET_FINDINGS = "guardduty", "GetFindings", "guardduty:GetFindings";
+    SECURITYHUB_DESCRIBE_HUB = "securityhub", "DescribeHub", "securityhub:DescribeHub";
+    SECURITYHUB_GET_ENABLED_STANDARDS = "securityhub", "GetEnabledStandards", "securityhub:GetEnabledStandards";
+    INSPECTOR2_BATCH_GET_ACCOUNT_STATUS = "inspector2", "BatchGetAccountStatus", "inspector2:BatchGetAccountStatus";
+    MACIE2_GET_MACIE_SESSION = "macie2", "GetMacieSession", "macie2:GetMacieSession";
+    MACIE2_GET_AUTOMATED_DISCOVERY_CONFIGURATION = "macie2", "GetAutomatedDiscoveryConfiguration", "macie2:GetAutomatedDiscoveryConfiguration";
+    MACIE2_LIST_CLASSIFICATION_JOBS = "macie2", "ListClassificationJobs", "macie2:ListClassificationJobs";
     CONFIG_DESCRIBE_RECORDERS = "config", "DescribeConfigurationRecorders", "config:DescribeConfigurationRecorders";
     CONFIG_DESCRIBE_RECORDER_STATUS = "config", "DescribeConfigurationRecorderStatus", "config:DescribeConfigurationRecorderStatus";
     CONFIG_DESCRIBE_DELIVERY_CHANNELS = "config", "DescribeDeliveryChannels", "config:DescribeDeliveryChannels";

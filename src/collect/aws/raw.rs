@@ -17,6 +17,14 @@ pub enum RawKind {
     KmsKey,
     /// One GuardDuty detector, or the fact that a region has none.
     GuardDutyDetector,
+    /// One active GuardDuty finding of severity 7 or more (`ListFindings` + `GetFindings`).
+    GuardDutyFinding,
+    /// Security Hub in one account and region (`DescribeHub`, `GetEnabledStandards`).
+    SecurityHubHub,
+    /// Inspector (v2) scanning of one account in one region (`BatchGetAccountStatus`).
+    Inspector2Account,
+    /// Macie in one account and region (`GetMacieSession`, automated discovery, jobs).
+    Macie2Session,
     /// The Config recorder state of one region (present or not).
     ConfigRecorder,
     /// An AWS Config configuration item (`AWS::EC2::SecurityGroup`, ...).

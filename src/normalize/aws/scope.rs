@@ -1,8 +1,10 @@
 //! Account- and region-scope resources of services vouch does not call yet, and one
 //! stand-in per region for the kinds with rules whose resources vouch cannot enumerate
 //! (CloudWatch log groups, ElastiCache replication groups, EBS snapshots, EBS encryption by
-//! default, API Gateway routes, GuardDuty findings where a detector exists), built from the
-//! [`RawKind::RegionScope`] documents (one per account and region read).
+//! default, API Gateway routes, GuardDuty findings where a detector's listing failed), built
+//! from the [`RawKind::RegionScope`] documents (one per account and region read). The
+//! Security Hub, Inspector and Macie stand-ins remain for snapshots and callers whose
+//! documents lack those collectors' output: the collectors emit the kinds in every region.
 //!
 //! Why they exist: a live audit with no resource of a kind gives its rules no outcome, and a
 //! control backed only by them rolls up to `not applicable`, which for an account that
@@ -156,9 +158,42 @@ pub(super) fn stand_ins(raws: &[RawResource], existing: &[Resource]) -> Vec<Reso
                 && d.region == raw.region
                 && d.data.get("Exists") == Some(&Value::Bool(false))
         });
-        for (kind, address, source_type, attributes) in regional {
-            if kind == "aws.guardduty.finding" && no_detector {
-                continue;
+        // Where every detector's high findings were listed to the end, the findings are the
+        // resources the collector emitted (none is a fact); a listing that failed keeps the
+        // stand-in, with the failure as the reason, beside any findings that were read.
+        let detectors: Vec<&RawResource> = raws
+            .iter()
+            .filter(|d| {
+                d.kind == RawKind::GuardDutyDetector
+                    && d.account == raw.account
+                    && d.region == raw.region
+            })
+            .collect();
+        let findings_listed = !detectors.is_empty()
+            && detectors.iter().all(|d| {
+                d.data
+                    .get("ListFindings")
+                    .is_some_and(|l| l.is_object() && crate::model::unknown_reason(l).is_none())
+            });
+        let findings_failure = detectors.iter().find_map(|d| {
+            d.data
+                .get("ListFindings")
+                .or_else(|| d.data.get("Exists"))
+                .and_then(crate::model::unknown_reason)
+        });
+        for (kind, address, source_type, mut attributes) in regional {
+            if kind == "aws.guardduty.finding" {
+                if no_detector || findings_listed {
+                    continue;
+                }
+                if let Some(reason) = findings_failure {
+                    attributes = super::coverage::unknown_attributes(
+                        kind,
+                        &format!("not enumerated: {reason}"),
+                    );
+                    out.push(stand_in(raw, kind, address, source_type, attributes, false));
+                    continue;
+                }
             }
             // Snapshots listed: none is a fact, a failed listing has its own resource.
             if kind == "aws.ec2.snapshot"
