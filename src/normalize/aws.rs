@@ -26,6 +26,7 @@ pub mod iam;
 mod items;
 mod items_compute;
 mod items_edge;
+mod logs;
 mod scope;
 #[cfg(test)]
 mod tests_coverage;
@@ -35,6 +36,8 @@ mod tests_iam;
 mod tests_items;
 #[cfg(test)]
 mod tests_items_edge;
+#[cfg(test)]
+mod tests_logs;
 
 /// Kind of the per-region AWS Config recorder fact (no schema yet on the normalize branch).
 pub const CONFIG_RECORDER_KIND: &str = "aws.config.recorder";
@@ -49,8 +52,13 @@ pub fn normalize(raws: &[RawResource]) -> Vec<Resource> {
             RawKind::GuardDutyDetector => Some(("aws.guardduty.detector", detector(&raw.data))),
             RawKind::ConfigRecorder => Some((CONFIG_RECORDER_KIND, recorder(&raw.data))),
             RawKind::ConfigItem => config_item_at(&raw.data, &raw.collected_at),
+            RawKind::LogGroup => Some(("aws.cloudwatch.log_group", logs::log_group(&raw.data))),
             // Folded in below: they make several resources each, or none of their own.
-            RawKind::IamAccount | RawKind::RegionScope | RawKind::ConfigCoverage => None,
+            RawKind::IamAccount
+            | RawKind::RegionScope
+            | RawKind::ConfigCoverage
+            | RawKind::LogGroupListing
+            | RawKind::MetricAlarms => None,
         };
         let Some((kind, attributes)) = shaped else {
             continue;
@@ -89,6 +97,9 @@ pub fn normalize(raws: &[RawResource]) -> Vec<Resource> {
         if raw.kind == RawKind::ConfigItem {
             item_sources(&mut r, &raw.data);
         }
+        if raw.kind == RawKind::LogGroup {
+            logs::log_group_sources(&mut r);
+        }
         out.push(r);
     }
     // HTTP and WebSocket API stages take their protocol from the API's item.
@@ -114,6 +125,7 @@ pub fn normalize(raws: &[RawResource]) -> Vec<Resource> {
     iam::merge_credential_reports(&mut out, raws);
     let stand_ins = scope::stand_ins(raws, &out);
     out.extend(stand_ins);
+    logs::fold_metric_alarms(&mut out, raws);
     // What the AWS Config inventory did not read: stand-ins, never silence.
     let unreported = coverage::unreported_patches(raws, &out);
     out.extend(unreported);
@@ -247,6 +259,9 @@ fn parser_of(kind: RawKind) -> &'static str {
         RawKind::IamAccount => "aws-sdk-iam",
         RawKind::RegionScope => "aws-sdk-sts",
         RawKind::ConfigCoverage => "aws-sdk-config",
+        RawKind::LogGroup | RawKind::LogGroupListing | RawKind::MetricAlarms => {
+            "aws-sdk-cloudwatchlogs"
+        }
     }
 }
 
@@ -259,6 +274,8 @@ fn source_type_of(raw: &RawResource) -> String {
         RawKind::IamAccount => "AWS::IAM::Account".to_owned(),
         RawKind::RegionScope => "region".to_owned(),
         RawKind::ConfigCoverage => "AWS::Config::ConfigurationRecorder".to_owned(),
+        RawKind::LogGroup | RawKind::LogGroupListing => "AWS::Logs::LogGroup".to_owned(),
+        RawKind::MetricAlarms => "AWS::Logs::MetricFilter".to_owned(),
         RawKind::ConfigItem => raw
             .data
             .get("resourceType")

@@ -1,10 +1,10 @@
-//! Live AWS collection: AWS Config, S3, KMS, GuardDuty and IAM read through the AWS SDK into
+//! Live AWS collection: AWS Config, S3, KMS, GuardDuty, IAM and CloudWatch Logs read through the AWS SDK into
 //! a versioned [`AwsSnapshot`] of normalized resources.
 //!
 //! This module owns the run: options, credentials (profile, assumed roles), the region
 //! fan-out, limits (per-service-and-region concurrency, per-call timeout, whole-run deadline,
 //! adaptive retries) and the snapshot file format. The per-service collectors
-//! ([`s3`], [`kms`], [`guardduty`], [`config`], [`iam`]) return raw documents; shaping them
+//! ([`s3`], [`kms`], [`guardduty`], [`config`], [`iam`], [`logs`], [`alarms`]) return raw documents; shaping them
 //! into canonical kinds is [`crate::normalize::aws`]. Buckets' and keys' tags come from one
 //! Resource Groups Tagging API listing per region where it can be read ([`tagging`]). IAM is
 //! global: it is read once per account. Every account and region read also yields a
@@ -23,12 +23,14 @@
 //! [`AwsSnapshot::fallback_calls`] instead. No secret values are stored: key material is
 //! never read, and policies are configuration, not secrets.
 
+pub mod alarms;
 pub mod call;
 pub mod client;
 pub mod config;
 pub mod guardduty;
 pub mod iam;
 pub mod kms;
+pub mod logs;
 pub mod ops;
 pub mod raw;
 pub mod s3;
@@ -450,13 +452,15 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
                         .unwrap_or_default();
                     config::collect(&ctx, region, decisions).await
                 };
-                let (mut a, b, (c, coverage)) = tokio::join!(
+                let (mut a, b, (c, coverage), d) = tokio::join!(
                     kms::collect(&ctx, region),
                     guardduty::collect(&ctx, region),
                     inventory,
+                    logs::collect(&ctx, region),
                 );
                 a.extend(b);
                 a.extend(c);
+                a.extend(d);
                 a.push(ctx.region_scope(region));
                 (a, coverage)
             }
@@ -480,14 +484,16 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
         };
         // Boxed: in debug builds the inline SDK futures would make the polling thread's
         // stack frames large enough to overflow a 2 MiB thread (a test thread, a worker).
-        let ((recorders, buckets), identity, regional) = tokio::join!(
+        let ((recorders, buckets), identity, regional, metric_alarms) = tokio::join!(
             Box::pin(storage),
             Box::pin(iam::collect(&ctx, &home, options.credential_report_wait)),
-            Box::pin(per_region)
+            Box::pin(per_region),
+            Box::pin(alarms::collect(&ctx, &home)),
         );
         raws.extend(recorders);
         raws.extend(buckets);
         raws.push(identity);
+        raws.push(metric_alarms);
         let mut account_coverage = Vec::new();
         for (region_raws, coverage) in regional {
             raws.extend(region_raws);

@@ -70,6 +70,12 @@ ops! {
     IAM_GET_CREDENTIAL_REPORT = "iam", "GetCredentialReport", "iam:GetCredentialReport";
     IAM_GET_ACCOUNT_PASSWORD_POLICY = "iam", "GetAccountPasswordPolicy", "iam:GetAccountPasswordPolicy";
     IAM_LIST_ENTITIES_FOR_POLICY = "iam", "ListEntitiesForPolicy", "iam:ListEntitiesForPolicy";
+    LOGS_DESCRIBE_LOG_GROUPS = "logs", "DescribeLogGroups", "logs:DescribeLogGroups";
+    LOGS_DESCRIBE_METRIC_FILTERS = "logs", "DescribeMetricFilters", "logs:DescribeMetricFilters";
+    CLOUDTRAIL_DESCRIBE_TRAILS = "cloudtrail", "DescribeTrails", "cloudtrail:DescribeTrails";
+    CLOUDTRAIL_GET_TRAIL_STATUS = "cloudtrail", "GetTrailStatus", "cloudtrail:GetTrailStatus";
+    CLOUDWATCH_DESCRIBE_ALARMS_FOR_METRIC = "cloudwatch", "DescribeAlarmsForMetric", "cloudwatch:DescribeAlarmsForMetric";
+    SNS_LIST_SUBSCRIPTIONS_BY_TOPIC = "sns", "ListSubscriptionsByTopic", "sns:ListSubscriptionsByTopic";
 }
 
 /// Actions in the policy whose verb is not a read verb but that change nothing a customer

@@ -32,6 +32,14 @@ pub enum RawKind {
     /// region-scope resources of services vouch does not call on it, so their rules say
     /// `unknown` instead of having nothing to judge.
     RegionScope,
+    /// One CloudWatch Logs log group (`DescribeLogGroups`).
+    LogGroup,
+    /// The log group listing of one region: `{"Pages": n, "LogGroups": n, "Failed": null |
+    /// unknown}`. A failed listing makes the region's log group stand-in carry its reason.
+    LogGroupListing,
+    /// The CIS 4.x metric-filter alarms of one account: `{"MetricAlarms": [..] | unknown,
+    /// "Sources": {..}}`, joined from CloudTrail, CloudWatch Logs, CloudWatch and SNS.
+    MetricAlarms,
 }
 
 /// One raw document with its provenance.
