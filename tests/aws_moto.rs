@@ -3273,4 +3273,26 @@ async fn metric_alarms_follow_the_trails_log_group() {
         assert_eq!(status_of(&outcomes, rule, &account), "unknown", "{rule}");
         assert!(evidence_of(&outcomes, rule, &account).contains("cloudtrail:DescribeTrails"));
     }
+
+    // A trail sending to another account's log group (an organization trail seen from a
+    // member account): its filters cannot be listed here, so the entry is unknown, never [].
+    faults(&ep, json!([]));
+    let us = sdk(&ep, "us-east-1").await;
+    aws_sdk_cloudtrail::Client::new(&us)
+        .update_trail()
+        .name("org")
+        .cloud_watch_logs_log_group_arn("arn:aws:logs:eu-west-1:210987654321:log-group:org-trail:*")
+        .send()
+        .await
+        .unwrap();
+    let snap = aws::collect(&options(&ep)).await.unwrap();
+    let alarms = metric_alarms(&snap);
+    let reason = unknown_reason(&alarms[0])
+        .expect("an unknown entry")
+        .to_owned();
+    assert!(reason.contains("of account 210987654321"), "{reason}");
+    let outcomes = judge(&snap);
+    for rule in ALARM_RULES {
+        assert_eq!(status_of(&outcomes, rule, &account), "unknown", "{rule}");
+    }
 }

@@ -115,6 +115,8 @@ async fn read(ctx: &Ctx, home: &str, calls: &mut Vec<String>) -> (Value, String)
 
     // Per log group (region, name): is a logging multi-region trail sending to it?
     let mut groups: BTreeMap<(String, String), Vec<Value>> = BTreeMap::new();
+    // Log groups this account cannot read: unknown entries, never "no filter".
+    let mut failures: Vec<Value> = Vec::new();
     for trail in &trails {
         let client = aws_sdk_cloudtrail::Client::new(&super::client::in_region(
             &ctx.config,
@@ -140,14 +142,24 @@ async fn read(ctx: &Ctx, home: &str, calls: &mut Vec<String>) -> (Value, String)
         } else {
             logging
         };
-        let Some(group) = parse_log_group_arn(&trail.log_group_arn) else {
-            continue;
-        };
-        groups.entry(group).or_default().push(logging);
+        match parse_log_group_arn(&trail.log_group_arn) {
+            // An organization trail seen from a member account sends to a log group of the
+            // management account: its filters cannot be listed from here.
+            Some((_, owner, name)) if ctx.account.as_deref().is_some_and(|a| a != owner) => {
+                failures.push(unknown(format!(
+                    "trail {} sends to log group {name} of account {owner}, whose metric filters this account cannot list",
+                    trail.arn
+                )));
+            }
+            Some((region, _, name)) => groups.entry((region, name)).or_default().push(logging),
+            None => failures.push(unknown(format!(
+                "trail {} names a CloudWatch Logs group vouch cannot parse: {}",
+                trail.arn, trail.log_group_arn
+            ))),
+        }
     }
 
     let mut entries: Vec<Value> = Vec::new();
-    let mut failures: Vec<Value> = Vec::new();
     let mut topics: BTreeMap<String, Value> = BTreeMap::new();
     for ((region, name), logging) in &groups {
         let receives = any_true(logging);
@@ -318,10 +330,11 @@ async fn subscribed(ctx: &Ctx, topic: &str) -> Value {
             .await
         {
             Answer::Ok(page) => {
-                if page.subscriptions().iter().any(|s| {
-                    s.subscription_arn()
-                        .is_some_and(|a| a != PENDING && a.starts_with("arn:"))
-                }) {
+                if page
+                    .subscriptions()
+                    .iter()
+                    .any(|s| is_confirmed(s.subscription_arn()))
+                {
                     return json!(true);
                 }
                 token = page
@@ -336,6 +349,12 @@ async fn subscribed(ctx: &Ctx, topic: &str) -> Value {
             Answer::Failed(reason) => return unknown(reason),
         }
     }
+}
+
+/// A subscription is confirmed when it has an ARN: AWS answers the literal
+/// `PendingConfirmation` (or `Deleted`) in its place otherwise.
+fn is_confirmed(subscription_arn: Option<&str>) -> bool {
+    subscription_arn.is_some_and(|a| a != PENDING && a.starts_with("arn:"))
 }
 
 /// `true` when any value is `true`; otherwise the first unknown marker; otherwise `false`.
@@ -354,10 +373,10 @@ fn is_sns_arn(a: &str) -> bool {
     a.split(':').nth(2) == Some("sns")
 }
 
-/// (region, name) of `arn:PARTITION:logs:REGION:ACCOUNT:log-group:NAME[:*]`.
-pub fn parse_log_group_arn(arn: &str) -> Option<(String, String)> {
+/// (region, account, name) of `arn:PARTITION:logs:REGION:ACCOUNT:log-group:NAME[:*]`.
+pub fn parse_log_group_arn(arn: &str) -> Option<(String, String, String)> {
     let mut parts = arn.splitn(7, ':');
-    let (_, _, service, region, _, resource) = (
+    let (_, _, service, region, account, resource) = (
         parts.next()?,
         parts.next()?,
         parts.next()?,
@@ -370,7 +389,8 @@ pub fn parse_log_group_arn(arn: &str) -> Option<(String, String)> {
     }
     let rest = parts.next()?;
     let name = rest.strip_suffix(":*").unwrap_or(rest);
-    (!name.is_empty() && !region.is_empty()).then(|| (region.to_owned(), name.to_owned()))
+    (!name.is_empty() && !region.is_empty())
+        .then(|| (region.to_owned(), account.to_owned(), name.to_owned()))
 }
 
 #[cfg(test)]
@@ -381,14 +401,28 @@ mod tests {
     fn log_group_arns() {
         assert_eq!(
             parse_log_group_arn("arn:aws:logs:eu-west-1:123456789012:log-group:CloudTrail/all:*"),
-            Some(("eu-west-1".into(), "CloudTrail/all".into()))
+            Some((
+                "eu-west-1".into(),
+                "123456789012".into(),
+                "CloudTrail/all".into()
+            ))
         );
         assert_eq!(
             parse_log_group_arn("arn:aws-cn:logs:cn-north-1:123456789012:log-group:trail"),
-            Some(("cn-north-1".into(), "trail".into()))
+            Some(("cn-north-1".into(), "123456789012".into(), "trail".into()))
         );
         assert_eq!(parse_log_group_arn("arn:aws:s3:::bucket"), None);
         assert_eq!(parse_log_group_arn("garbage"), None);
+    }
+
+    #[test]
+    fn only_subscriptions_with_an_arn_are_confirmed() {
+        assert!(is_confirmed(Some(
+            "arn:aws:sns:eu-west-1:123456789012:alerts:0e2f1a3b-1111-2222-3333-444455556666"
+        )));
+        assert!(!is_confirmed(Some("PendingConfirmation")));
+        assert!(!is_confirmed(Some("Deleted")));
+        assert!(!is_confirmed(None));
     }
 
     #[test]

@@ -117,3 +117,23 @@ pub fn group_arn(g: &Value) -> Option<String> {
     let a = g.get("arn").and_then(Value::as_str)?;
     Some(a.strip_suffix(":*").unwrap_or(a).to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::group_arn;
+    use serde_json::json;
+
+    #[test]
+    fn group_arns_without_the_stream_wildcard() {
+        let arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/app";
+        assert_eq!(
+            group_arn(&json!({"arn": format!("{arn}:*"), "logGroupArn": arn})).as_deref(),
+            Some(arn)
+        );
+        assert_eq!(
+            group_arn(&json!({"arn": format!("{arn}:*")})).as_deref(),
+            Some(arn)
+        );
+        assert_eq!(group_arn(&json!({"logGroupName": "x"})), None);
+    }
+}
