@@ -3218,6 +3218,34 @@ async fn metric_alarms_follow_the_trails_log_group() {
         assert_eq!(status_of(&outcomes, rule, &account), "fail", "{rule}");
     }
 
+    // The topic's subscriptions denied: whether the alarm reaches anyone is unknown; the
+    // trail's status denied: whether the group receives a logging trail is unknown.
+    faults(
+        &ep,
+        json!([
+            {"operation": "ListSubscriptionsByTopic", "code": "AuthorizationError", "status": 403},
+            {"operation": "GetTrailStatus", "code": "AccessDeniedException", "status": 400},
+        ]),
+    );
+    let snap = aws::collect(&options(&ep)).await.unwrap();
+    let entry = metric_alarms(&snap)[0].clone();
+    assert_eq!(entry["alarm_names"], json!(["root-usage"]));
+    assert_eq!(
+        unknown_reason(&entry["notifies_subscriber"]),
+        Some("sns:ListSubscriptionsByTopic denied: AuthorizationError")
+    );
+    assert_eq!(
+        unknown_reason(&entry["log_group_receives_trail"]),
+        Some("cloudtrail:GetTrailStatus denied: AccessDeniedException")
+    );
+    for op in ["sns:ListSubscriptionsByTopic", "cloudtrail:GetTrailStatus"] {
+        assert!(failed_ops(&snap).contains(&op.to_owned()), "{op}");
+    }
+    let outcomes = judge(&snap);
+    for rule in ALARM_RULES {
+        assert_eq!(status_of(&outcomes, rule, &account), "unknown", "{rule}");
+    }
+
     // The alarm listing denied: the entry's alarms are unknown, so is root usage.
     faults(
         &ep,

@@ -30,6 +30,7 @@ Wraps moto 5.2.5's WSGI dispatcher and:
     with a CBOR body becomes OP with X-Amz-Target and a JSON body, and moto's JSON answer (or
     error) goes back as CBOR (fields named *Timestamp as CBOR epoch timestamps). Faults name
     the operation as usual;
+  * matches SNS read actions (query protocol, like IAM) for faults, with ErrorResponse errors;
   * on request, completes an S3 bucket's AWS Config item with the supplementary fields AWS
     Config records and moto 5.2.5 leaves out (awslabs/aws-config-resource-schema,
     AWS::S3::Bucket: ServerSideEncryptionConfiguration, BucketVersioningConfiguration,
@@ -97,6 +98,13 @@ def operation_of(environ):
     cbor = CBOR_PATH.match(path)
     if cbor:
         return cbor.group(2), None
+    if method == "POST" and "/sns/aws4_request" in environ.get("HTTP_AUTHORIZATION", ""):
+        # SNS speaks the query protocol like IAM: only its read actions are matched.
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        action = parse_qs(body.decode("utf-8", "replace")).get("Action", [""])[0]
+        return (action if action.startswith(("Get", "List")) else None), None
     query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
     auth = environ.get("HTTP_AUTHORIZATION", "")
     scope = re.search(r"Credential=[^/]+/[^/]+/([^/]+)/([^/]+)/", auth)
@@ -147,6 +155,13 @@ def error_response(start_response, rule, environ):
     if CBOR_PATH.match(environ.get("PATH_INFO", "")):
         body = cbor_encode({"__type": code, "message": message})
         headers = [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor")]
+    elif "/sns/aws4_request" in auth:
+        body = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse><Error><Type>Sender</Type>'
+            "<Code>%s</Code><Message>%s</Message></Error><RequestId>vouch</RequestId></ErrorResponse>"
+            % (code, message)
+        ).encode()
+        headers = [("Content-Type", "text/xml")]
     elif environ.get("HTTP_X_AMZ_TARGET") or "guardduty" in auth:
         body = json.dumps({"__type": code, "message": message, "Message": message}).encode()
         headers = [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-ErrorType", code)]
