@@ -3324,3 +3324,61 @@ async fn metric_alarms_follow_the_trails_log_group() {
         assert_eq!(status_of(&outcomes, rule, &account), "unknown", "{rule}");
     }
 }
+
+/// Every page of DescribeLogGroups is read (moto answers 50 a page); a listing whose second
+/// page fails keeps the first page's groups and adds the region's stand-in with the reason:
+/// groups on later pages are unknown, never absent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_groups_are_read_to_the_last_page_or_stand_in_for_the_rest() {
+    let Some(ep) = endpoint() else { return };
+    let _serial = SERIAL.lock().await;
+    reset(&ep);
+    let eu = sdk(&ep, "eu-west-1").await;
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&eu);
+    for i in 0..51 {
+        logs.create_log_group()
+            .log_group_name(format!("/app/{i:02}"))
+            .send()
+            .await
+            .unwrap();
+    }
+    let groups_in = |snap: &AwsSnapshot| -> Vec<String> {
+        snap.snapshot
+            .resources
+            .iter()
+            .filter(|r| r.kind == "aws.cloudwatch.log_group")
+            .map(|r| r.address.clone())
+            .collect()
+    };
+    let snap = aws::collect(&options(&ep)).await.unwrap();
+    let all = groups_in(&snap);
+    assert_eq!(all.len(), 51, "{all:?}");
+    assert!(!all.iter().any(|a| a.ends_with(":log-group:*")));
+
+    faults(
+        &ep,
+        json!([{"operation": "DescribeLogGroups", "code": "ThrottlingException", "status": 400, "region": "eu-west-1", "skip": 1}]),
+    );
+    let mut o = options(&ep);
+    o.max_attempts = 1;
+    let snap = aws::collect(&o).await.unwrap();
+    let partial = groups_in(&snap);
+    let star = format!("arn:aws:logs:eu-west-1:{ACCOUNT}:log-group:*");
+    assert_eq!(partial.len(), 51, "50 read and the stand-in: {partial:?}");
+    assert!(partial.contains(&star));
+    let reason = unknown_reason(
+        &find(&snap, "aws.cloudwatch.log_group", &star).attributes["retention_in_days"],
+    )
+    .unwrap()
+    .to_owned();
+    assert!(
+        reason.contains("logs:DescribeLogGroups failed: ThrottlingException"),
+        "{reason}"
+    );
+    assert!(failed_ops(&snap).contains(&"logs:DescribeLogGroups".to_owned()));
+    let outcomes = judge(&snap);
+    assert_eq!(
+        status_of(&outcomes, "cloudwatch-log-retention-1y", &star),
+        "unknown"
+    );
+}
