@@ -3915,3 +3915,489 @@ async fn security_service_denials_are_unknown_and_not_enabled_is_a_fact() {
         "Macie's not-enabled answer is no failed call"
     );
 }
+
+// --- CloudWatch Logs log groups and the CIS 4.x metric-filter alarms ----------------------
+
+const TRAIL_GROUP: &str = "/aws/cloudtrail/org";
+const ROOT_PATTERN: &str = r#"{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }"#;
+const ALARM_RULES: [&str; 4] = [
+    "alarm-root-account-usage",
+    "alarm-auth-anomalies",
+    "alarm-network-changes",
+    "alarm-security-config-changes",
+];
+
+fn account_address() -> String {
+    format!("arn:aws:account::{ACCOUNT}:account")
+}
+
+fn metric_alarms(snap: &AwsSnapshot) -> Value {
+    find(snap, "aws.account", ":account").attributes["metric_alarms"].clone()
+}
+
+/// Two log groups in eu-west-1: the trail's (customer managed key, never expires) and an
+/// application's (30 days, no key); none in us-east-1.
+async fn seed_log_groups(endpoint: &str) {
+    let eu = sdk(endpoint, "eu-west-1").await;
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&eu);
+    logs.create_log_group()
+        .log_group_name(TRAIL_GROUP)
+        .kms_key_id(format!(
+            "arn:aws:kms:eu-west-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+        ))
+        .send()
+        .await
+        .unwrap();
+    logs.create_log_group()
+        .log_group_name("/aws/lambda/app")
+        .send()
+        .await
+        .unwrap();
+    logs.put_retention_policy()
+        .log_group_name("/aws/lambda/app")
+        .retention_in_days(30)
+        .send()
+        .await
+        .unwrap();
+}
+
+/// A logging multi-region trail (home us-east-1) sending to the eu-west-1 trail log group,
+/// with the CIS root-usage metric filter on that group.
+async fn seed_trail_and_filter(endpoint: &str) -> String {
+    let us = sdk(endpoint, "us-east-1").await;
+    let eu = sdk(endpoint, "eu-west-1").await;
+    aws::client::s3(&us, "us-east-1")
+        .create_bucket()
+        .bucket("vouch-trail")
+        .send()
+        .await
+        .unwrap();
+    let trails = aws_sdk_cloudtrail::Client::new(&us);
+    let group_arn = format!("arn:aws:logs:eu-west-1:{ACCOUNT}:log-group:{TRAIL_GROUP}:*");
+    let trail = trails
+        .create_trail()
+        .name("org")
+        .s3_bucket_name("vouch-trail")
+        .is_multi_region_trail(true)
+        .cloud_watch_logs_log_group_arn(&group_arn)
+        .cloud_watch_logs_role_arn(format!("arn:aws:iam::{ACCOUNT}:role/trail-to-logs"))
+        .send()
+        .await
+        .unwrap();
+    trails.start_logging().name("org").send().await.unwrap();
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&eu);
+    logs.put_metric_filter()
+        .log_group_name(TRAIL_GROUP)
+        .filter_name("root-usage")
+        .filter_pattern(ROOT_PATTERN)
+        .metric_transformations(
+            aws_sdk_cloudwatchlogs::types::MetricTransformation::builder()
+                .metric_name("RootUsage")
+                .metric_namespace("CISBenchmark")
+                .metric_value("1")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    trail.trail_arn().unwrap().to_owned()
+}
+
+/// Log groups end to end: every group of every region read, retention and key absent read as
+/// facts, both rules pass and fail live, and a region without groups has nothing to judge
+/// (no stand-in: it was listed).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_groups_are_collected_and_judged() {
+    let Some(ep) = endpoint() else { return };
+    let _serial = SERIAL.lock().await;
+    reset(&ep);
+    seed_log_groups(&ep).await;
+    let snap = aws::collect(&options(&ep)).await.unwrap();
+    assert!(
+        !failed_ops(&snap).iter().any(|o| o.starts_with("logs:")),
+        "{:?}",
+        snap.failed_calls
+    );
+    let groups: Vec<&Resource> = snap
+        .snapshot
+        .resources
+        .iter()
+        .filter(|r| r.kind == "aws.cloudwatch.log_group")
+        .collect();
+    assert_eq!(groups.len(), 2, "no stand-ins: {groups:?}");
+    let trail = find(
+        &snap,
+        "aws.cloudwatch.log_group",
+        &format!(":log-group:{TRAIL_GROUP}"),
+    );
+    let app = find(
+        &snap,
+        "aws.cloudwatch.log_group",
+        ":log-group:/aws/lambda/app",
+    );
+    assert_eq!(trail.region.as_deref(), Some("eu-west-1"));
+    assert_eq!(
+        trail.arn.as_deref(),
+        Some(format!("arn:aws:logs:eu-west-1:{ACCOUNT}:log-group:{TRAIL_GROUP}").as_str())
+    );
+    assert_eq!(trail.attributes["retention_in_days"], Value::Null);
+    assert!(trail.attributes["kms_key_id"]
+        .as_str()
+        .unwrap()
+        .contains(":key/"));
+    assert_eq!(app.attributes["retention_in_days"], json!(30));
+    assert_eq!(app.attributes["kms_key_id"], Value::Null);
+    assert_eq!(
+        app.provenance.attribute_sources["kms_key_id"].operation,
+        "logs:DescribeLogGroups"
+    );
+    let outcomes = judge(&snap);
+    assert_eq!(
+        status_of(&outcomes, "cloudwatch-log-retention-1y", &trail.address),
+        "pass"
+    );
+    assert_eq!(
+        status_of(
+            &outcomes,
+            "cloudwatch-log-group-kms-encryption",
+            &trail.address
+        ),
+        "pass"
+    );
+    assert_eq!(
+        status_of(&outcomes, "cloudwatch-log-retention-1y", &app.address),
+        "fail"
+    );
+    assert_eq!(
+        status_of(
+            &outcomes,
+            "cloudwatch-log-group-kms-encryption",
+            &app.address
+        ),
+        "fail"
+    );
+}
+
+/// A denied DescribeLogGroups: the region's stand-in carries the call and error code, both
+/// rules say unknown there, and the call is a failed call.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_denied_log_group_listing_is_unknown_never_pass() {
+    let Some(ep) = endpoint() else { return };
+    let _serial = SERIAL.lock().await;
+    reset(&ep);
+    seed_log_groups(&ep).await;
+    faults(
+        &ep,
+        json!([{"operation": "DescribeLogGroups", "code": "AccessDeniedException", "status": 400, "region": "eu-west-1"}]),
+    );
+    let snap = aws::collect(&options(&ep)).await.unwrap();
+    assert!(!snap.complete);
+    let failed = snap
+        .failed_calls
+        .iter()
+        .find(|c| c.operation == "DescribeLogGroups")
+        .expect("the denied listing is a failed call");
+    assert_eq!(
+        (failed.service.as_str(), failed.region.as_str()),
+        ("logs", "eu-west-1")
+    );
+    assert_eq!(failed.error_code, "AccessDeniedException");
+    let star = format!("arn:aws:logs:eu-west-1:{ACCOUNT}:log-group:*");
+    let stand_in = find(&snap, "aws.cloudwatch.log_group", &star);
+    assert!(unknown_reason(&stand_in.attributes["retention_in_days"])
+        .unwrap()
+        .contains("logs:DescribeLogGroups denied: AccessDeniedException"));
+    let outcomes = judge(&snap);
+    for rule in [
+        "cloudwatch-log-retention-1y",
+        "cloudwatch-log-group-kms-encryption",
+    ] {
+        assert_eq!(status_of(&outcomes, rule, &star), "unknown", "{rule}");
+        assert!(evidence_of(&outcomes, rule, &star).contains("AccessDeniedException"));
+    }
+    // us-east-1 answered (no groups): no stand-in there.
+    assert!(!snap
+        .snapshot
+        .resources
+        .iter()
+        .any(|r| r.kind == "aws.cloudwatch.log_group" && r.region.as_deref() == Some("us-east-1")));
+}
+
+/// An SNS topic in eu-west-1 with one subscription and an alarm on the root filter's metric
+/// that notifies it (CloudWatch through the shim's CBOR bridge).
+async fn seed_root_alarm(endpoint: &str) {
+    let eu = sdk(endpoint, "eu-west-1").await;
+    let sns = aws_sdk_sns::Client::new(&eu);
+    let topic = sns
+        .create_topic()
+        .name("security-alerts")
+        .send()
+        .await
+        .unwrap();
+    let topic_arn = topic.topic_arn().unwrap().to_owned();
+    sns.subscribe()
+        .topic_arn(&topic_arn)
+        .protocol("email")
+        .endpoint("secops@example.com")
+        .send()
+        .await
+        .unwrap();
+    aws_sdk_cloudwatch::Client::new(&eu)
+        .put_metric_alarm()
+        .alarm_name("root-usage")
+        .metric_name("RootUsage")
+        .namespace("CISBenchmark")
+        .statistic(aws_sdk_cloudwatch::types::Statistic::Sum)
+        .period(300)
+        .evaluation_periods(1)
+        .threshold(1.0)
+        .comparison_operator(
+            aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanOrEqualToThreshold,
+        )
+        .alarm_actions(topic_arn)
+        .send()
+        .await
+        .unwrap();
+}
+
+/// The CIS 4.x fact end to end: no trail sending to CloudWatch Logs is the fact `[]` (every
+/// alarm rule fails live); a logging multi-region trail's log group is followed to its metric
+/// filters, their alarms and the alarms' subscribed topics (the root rule fails without an
+/// alarm and passes with one, the other categories fail); denied trail, filter and alarm
+/// listings make the rules unknown, never pass, and are failed calls.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metric_alarms_follow_the_trails_log_group() {
+    let Some(ep) = endpoint() else { return };
+    let _serial = SERIAL.lock().await;
+    reset(&ep);
+    seed_log_groups(&ep).await;
+    let account = account_address();
+
+    // No trail at all: nothing can alarm.
+    let snap = aws::collect(&options(&ep)).await.unwrap();
+    assert_eq!(metric_alarms(&snap), json!([]));
+    let outcomes = judge(&snap);
+    for rule in ALARM_RULES {
+        assert_eq!(status_of(&outcomes, rule, &account), "fail", "{rule}");
+    }
+
+    // A logging multi-region trail sends to the eu-west-1 group, which has the root filter
+    // but no alarm on its metric yet.
+    let trail_arn = seed_trail_and_filter(&ep).await;
+    let snap = aws::collect(&options(&ep)).await.unwrap();
+    let alarms = metric_alarms(&snap);
+    assert_eq!(
+        alarms,
+        json!([{
+            "log_group_name": TRAIL_GROUP,
+            "filter_name": "root-usage",
+            "filter_pattern": ROOT_PATTERN,
+            "metric_name": "RootUsage",
+            "alarm_names": [],
+            "log_group_receives_trail": true,
+            "notifies_subscriber": false,
+        }])
+    );
+    let account_resource = find(&snap, "aws.account", ":account");
+    let source = &account_resource.provenance.attribute_sources["metric_alarms"];
+    assert!(source.note.as_deref().unwrap().contains(&trail_arn));
+    assert!(account_resource
+        .provenance
+        .api_calls
+        .contains(&"cloudwatch:DescribeAlarmsForMetric".to_owned()));
+    let outcomes = judge(&snap);
+    assert_eq!(
+        status_of(&outcomes, "alarm-root-account-usage", &account),
+        "fail"
+    );
+
+    // An alarm on that metric notifies a subscribed topic: root passes, the rest still fail.
+    seed_root_alarm(&ep).await;
+    let snap = aws::collect(&options(&ep)).await.unwrap();
+    assert!(
+        !failed_ops(&snap)
+            .iter()
+            .any(|o| o.starts_with("cloudwatch:")
+                || o.starts_with("sns:")
+                || o.starts_with("cloudtrail:")
+                || o.starts_with("logs:")),
+        "{:?}",
+        snap.failed_calls
+    );
+    let entry = metric_alarms(&snap)[0].clone();
+    assert_eq!(entry["alarm_names"], json!(["root-usage"]));
+    assert_eq!(entry["notifies_subscriber"], json!(true));
+    let outcomes = judge(&snap);
+    assert_eq!(
+        status_of(&outcomes, "alarm-root-account-usage", &account),
+        "pass"
+    );
+    for rule in &ALARM_RULES[1..] {
+        assert_eq!(status_of(&outcomes, rule, &account), "fail", "{rule}");
+    }
+
+    // The topic's subscriptions denied: whether the alarm reaches anyone is unknown; the
+    // trail's status denied: whether the group receives a logging trail is unknown.
+    faults(
+        &ep,
+        json!([
+            {"operation": "ListSubscriptionsByTopic", "code": "AuthorizationError", "status": 403},
+            {"operation": "GetTrailStatus", "code": "AccessDeniedException", "status": 400},
+        ]),
+    );
+    let snap = aws::collect(&options(&ep)).await.unwrap();
+    let entry = metric_alarms(&snap)[0].clone();
+    assert_eq!(entry["alarm_names"], json!(["root-usage"]));
+    assert_eq!(
+        unknown_reason(&entry["notifies_subscriber"]),
+        Some("sns:ListSubscriptionsByTopic denied: AuthorizationError")
+    );
+    assert_eq!(
+        unknown_reason(&entry["log_group_receives_trail"]),
+        Some("cloudtrail:GetTrailStatus denied: AccessDeniedException")
+    );
+    for op in ["sns:ListSubscriptionsByTopic", "cloudtrail:GetTrailStatus"] {
+        assert!(failed_ops(&snap).contains(&op.to_owned()), "{op}");
+    }
+    let outcomes = judge(&snap);
+    for rule in ALARM_RULES {
+        assert_eq!(status_of(&outcomes, rule, &account), "unknown", "{rule}");
+    }
+
+    // The alarm listing denied: the entry's alarms are unknown, so is root usage.
+    faults(
+        &ep,
+        json!([{"operation": "DescribeAlarmsForMetric", "code": "AccessDenied", "status": 403}]),
+    );
+    let snap = aws::collect(&options(&ep)).await.unwrap();
+    let entry = metric_alarms(&snap)[0].clone();
+    assert_eq!(
+        unknown_reason(&entry["alarm_names"]),
+        Some("cloudwatch:DescribeAlarmsForMetric denied: AccessDenied")
+    );
+    assert!(failed_ops(&snap).contains(&"cloudwatch:DescribeAlarmsForMetric".to_owned()));
+    let outcomes = judge(&snap);
+    for rule in ALARM_RULES {
+        assert_eq!(status_of(&outcomes, rule, &account), "unknown", "{rule}");
+    }
+
+    // The filters of the trail's group denied: an unknown entry naming the call.
+    faults(
+        &ep,
+        json!([{"operation": "DescribeMetricFilters", "code": "AccessDeniedException", "status": 400}]),
+    );
+    let snap = aws::collect(&options(&ep)).await.unwrap();
+    let alarms = metric_alarms(&snap);
+    let reason = unknown_reason(&alarms[0])
+        .expect("an unknown entry")
+        .to_owned();
+    assert!(
+        reason.contains("logs:DescribeMetricFilters denied: AccessDeniedException"),
+        "{reason}"
+    );
+    assert!(failed_ops(&snap).contains(&"logs:DescribeMetricFilters".to_owned()));
+    let outcomes = judge(&snap);
+    for rule in ALARM_RULES {
+        assert_eq!(status_of(&outcomes, rule, &account), "unknown", "{rule}");
+    }
+
+    // The trails denied: the whole fact is unknown, never an empty list.
+    faults(
+        &ep,
+        json!([{"operation": "DescribeTrails", "code": "AccessDeniedException", "status": 400}]),
+    );
+    let snap = aws::collect(&options(&ep)).await.unwrap();
+    let reason = unknown_reason(&metric_alarms(&snap))
+        .expect("unknown")
+        .to_owned();
+    assert!(
+        reason.contains("cloudtrail:DescribeTrails denied: AccessDeniedException"),
+        "{reason}"
+    );
+    let outcomes = judge(&snap);
+    for rule in ALARM_RULES {
+        assert_eq!(status_of(&outcomes, rule, &account), "unknown", "{rule}");
+        assert!(evidence_of(&outcomes, rule, &account).contains("cloudtrail:DescribeTrails"));
+    }
+
+    // A trail sending to another account's log group (an organization trail seen from a
+    // member account): its filters cannot be listed here, so the entry is unknown, never [].
+    faults(&ep, json!([]));
+    let us = sdk(&ep, "us-east-1").await;
+    aws_sdk_cloudtrail::Client::new(&us)
+        .update_trail()
+        .name("org")
+        .cloud_watch_logs_log_group_arn("arn:aws:logs:eu-west-1:210987654321:log-group:org-trail:*")
+        .send()
+        .await
+        .unwrap();
+    let snap = aws::collect(&options(&ep)).await.unwrap();
+    let alarms = metric_alarms(&snap);
+    let reason = unknown_reason(&alarms[0])
+        .expect("an unknown entry")
+        .to_owned();
+    assert!(reason.contains("of account 210987654321"), "{reason}");
+    let outcomes = judge(&snap);
+    for rule in ALARM_RULES {
+        assert_eq!(status_of(&outcomes, rule, &account), "unknown", "{rule}");
+    }
+}
+
+/// Every page of DescribeLogGroups is read (moto answers 50 a page); a listing whose second
+/// page fails keeps the first page's groups and adds the region's stand-in with the reason:
+/// groups on later pages are unknown, never absent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_groups_are_read_to_the_last_page_or_stand_in_for_the_rest() {
+    let Some(ep) = endpoint() else { return };
+    let _serial = SERIAL.lock().await;
+    reset(&ep);
+    let eu = sdk(&ep, "eu-west-1").await;
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&eu);
+    for i in 0..51 {
+        logs.create_log_group()
+            .log_group_name(format!("/app/{i:02}"))
+            .send()
+            .await
+            .unwrap();
+    }
+    let groups_in = |snap: &AwsSnapshot| -> Vec<String> {
+        snap.snapshot
+            .resources
+            .iter()
+            .filter(|r| r.kind == "aws.cloudwatch.log_group")
+            .map(|r| r.address.clone())
+            .collect()
+    };
+    let snap = aws::collect(&options(&ep)).await.unwrap();
+    let all = groups_in(&snap);
+    assert_eq!(all.len(), 51, "{all:?}");
+    assert!(!all.iter().any(|a| a.ends_with(":log-group:*")));
+
+    faults(
+        &ep,
+        json!([{"operation": "DescribeLogGroups", "code": "ThrottlingException", "status": 400, "region": "eu-west-1", "skip": 1}]),
+    );
+    let mut o = options(&ep);
+    o.max_attempts = 1;
+    let snap = aws::collect(&o).await.unwrap();
+    let partial = groups_in(&snap);
+    let star = format!("arn:aws:logs:eu-west-1:{ACCOUNT}:log-group:*");
+    assert_eq!(partial.len(), 51, "50 read and the stand-in: {partial:?}");
+    assert!(partial.contains(&star));
+    let reason = unknown_reason(
+        &find(&snap, "aws.cloudwatch.log_group", &star).attributes["retention_in_days"],
+    )
+    .unwrap()
+    .to_owned();
+    assert!(
+        reason.contains("logs:DescribeLogGroups failed: ThrottlingException"),
+        "{reason}"
+    );
+    assert!(failed_ops(&snap).contains(&"logs:DescribeLogGroups".to_owned()));
+    let outcomes = judge(&snap);
+    assert_eq!(
+        status_of(&outcomes, "cloudwatch-log-retention-1y", &star),
+        "unknown"
+    );
+}

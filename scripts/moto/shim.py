@@ -31,6 +31,12 @@ Wraps moto 5.2.5's WSGI dispatcher and:
     (Access Analyzer's ListAnalyzers is GET /analyzer; API Gateway v1 /restapis..., v2
     /v2/apis...; Security Hub, Inspector, Macie and GuardDuty findings by route, REST_READS)
     and answer JSON errors with x-amzn-ErrorType;
+  * bridges CloudWatch's Smithy RPC v2 CBOR protocol (the Rust SDK's default since 2025) to
+    the JSON protocol moto 5.2.5 serves: POST /service/GraniteServiceVersion20100801/operation/OP
+    with a CBOR body becomes OP with X-Amz-Target and a JSON body, and moto's JSON answer (or
+    error) goes back as CBOR (fields named *Timestamp as CBOR epoch timestamps). Faults name
+    the operation as usual;
+  * matches SNS read actions (query protocol, like IAM) for faults, with ErrorResponse errors;
   * on request, completes an S3 bucket's AWS Config item with the supplementary fields AWS
     Config records and moto 5.2.5 leaves out (awslabs/aws-config-resource-schema,
     AWS::S3::Bucket: ServerSideEncryptionConfiguration, BucketVersioningConfiguration,
@@ -51,6 +57,7 @@ import datetime
 import io
 import json
 import re
+import struct
 import sys
 import threading
 import time
@@ -84,9 +91,15 @@ REST_READS = {
 }
 JSON_ERROR_SERVICES = ("guardduty", "securityhub", "inspector2", "macie2", "access-analyzer", "apigateway")
 
-# IAM actions vouch may call (GenerateCredentialReport is read-only in effect: it only
-# refreshes the report); writes used for seeding are never matched.
-IAM_READ_PREFIXES = ("Get", "List", "GenerateCredentialReport")
+# Query-protocol services and the prefixes of the actions vouch may call (IAM's
+# GenerateCredentialReport is read-only in effect: it only refreshes the report); writes used
+# for seeding are never matched.
+QUERY_READ_PREFIXES = {
+    "iam": ("Get", "List", "GenerateCredentialReport"),
+    "ec2": ("Describe", "Get"),
+    "elasticache": ("Describe", "List"),
+    "sns": ("Get", "List"),
+}
 
 # moto 5.2.5 writes Macie's session times without a zone ("2026-12-04T17:48:31.847364"); the
 # service sends ISO 8601 in UTC with one, and the SDK rejects a time without it.
@@ -108,6 +121,9 @@ def operation_of(environ):
         service, _, op = target.partition(".")
         return op, None
     path = environ.get("PATH_INFO", "")
+    cbor = CBOR_PATH.match(path)
+    if cbor:
+        return cbor.group(2), None
     query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
     auth = environ.get("HTTP_AUTHORIZATION", "")
     scope = re.search(r"Credential=[^/]+/[^/]+/([^/]+)/([^/]+)/", auth)
@@ -156,32 +172,14 @@ def operation_of(environ):
         if len(parts) == 4 and parts[:2] == ["v2", "apis"] and parts[3] == "routes":
             return "GetRoutes", None
         return None, None
-    if service == "elasticache" and method == "POST":
-        # Query protocol, as IAM below.
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        body = environ["wsgi.input"].read(length) if length else b""
-        environ["wsgi.input"] = io.BytesIO(body)
-        action = parse_qs(body.decode("utf-8", "replace")).get("Action", [""])[0]
-        if action.startswith(("Describe", "List")):
-            return action, None
-        return None, None
-    if service == "iam" and method == "POST":
+    if service in QUERY_READ_PREFIXES and method == "POST":
         # Query protocol: the operation is the form body's Action. Read the body once and put
-        # it back for moto.
+        # it back for moto; only reads are matched (seeding writes never are).
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length) if length else b""
         environ["wsgi.input"] = io.BytesIO(body)
         action = parse_qs(body.decode("utf-8", "replace")).get("Action", [""])[0]
-        if action.startswith(IAM_READ_PREFIXES):
-            return action, None
-        return None, None
-    if service == "ec2" and method == "POST":
-        # EC2 query protocol, as IAM's; only reads are matched (seeding writes never are).
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        body = environ["wsgi.input"].read(length) if length else b""
-        environ["wsgi.input"] = io.BytesIO(body)
-        action = parse_qs(body.decode("utf-8", "replace")).get("Action", [""])[0]
-        if action.startswith(("Describe", "Get")):
+        if action.startswith(QUERY_READ_PREFIXES[service]):
             return action, None
         return None, None
     return None, None
@@ -199,10 +197,13 @@ def error_response(start_response, rule, environ):
     message = rule.get("message", "injected by vouch moto shim")
     reason = {400: "Bad Request", 403: "Forbidden", 429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable"}.get(status, "Error")
     auth = environ.get("HTTP_AUTHORIZATION", "")
-    if environ.get("HTTP_X_AMZ_TARGET") or any(f"/{s}/aws4_request" in auth for s in JSON_ERROR_SERVICES):
+    if CBOR_PATH.match(environ.get("PATH_INFO", "")):
+        body = cbor_encode({"__type": code, "message": message})
+        headers = [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor")]
+    elif environ.get("HTTP_X_AMZ_TARGET") or any(f"/{s}/aws4_request" in auth for s in JSON_ERROR_SERVICES):
         body = json.dumps({"__type": code, "message": message, "Message": message}).encode()
         headers = [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-ErrorType", code)]
-    elif "/iam/aws4_request" in auth or "/elasticache/aws4_request" in auth:
+    elif any(f"/{s}/aws4_request" in auth for s in ("iam", "elasticache", "sns")):
         # The query protocol wraps the error in ErrorResponse (the SDK rejects a bare Error).
         body = (
             '<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse><Error><Type>Sender</Type>'
@@ -358,6 +359,10 @@ def make_app():
             if fired.get("code"):
                 return error_response(start_response, fired, environ)
 
+        cbor = CBOR_PATH.match(environ.get("PATH_INFO", ""))
+        if cbor:
+            return cbor_bridge(moto_app, environ, start_response, cbor.group(1), cbor.group(2))
+
         is_versioning = op == "GetBucketVersioning" or (
             environ.get("REQUEST_METHOD") == "GET" and "versioning" in environ.get("QUERY_STRING", "")
         )
@@ -386,6 +391,119 @@ def make_app():
         return [body]
 
     return app
+
+
+CBOR_PATH = re.compile(r"^/service/(GraniteServiceVersion20100801)/operation/(\w+)$")
+
+
+def cbor_bridge(moto_app, environ, start_response, service, op):
+    """One RPC v2 CBOR request answered by moto's JSON protocol (see the module docstring)."""
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    raw = environ["wsgi.input"].read(length) if length else b""
+    request = cbor_decode(raw)[0] if raw else {}
+    body = json.dumps(request or {}).encode()
+    environ = dict(environ)
+    environ["PATH_INFO"] = "/"
+    environ["HTTP_X_AMZ_TARGET"] = "%s.%s" % (service, op)
+    environ["CONTENT_TYPE"] = "application/x-amz-json-1.0"
+    environ["CONTENT_LENGTH"] = str(len(body))
+    environ["wsgi.input"] = io.BytesIO(body)
+    captured = {}
+
+    def capture(status, headers, exc_info=None):
+        captured["status"] = status
+        return lambda data: None
+
+    answer = b"".join(moto_app(environ, capture))
+    try:
+        value = json.loads(answer) if answer.strip() else {}
+    except ValueError:
+        value = {"__type": "InternalFailure", "message": answer.decode("utf-8", "replace")[:200]}
+    out = cbor_encode(value)
+    start_response(
+        captured.get("status", "500 Internal Server Error"),
+        [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor"), ("Content-Length", str(len(out)))],
+    )
+    return [out]
+
+
+def _cbor_head(major, n):
+    if n < 24:
+        return bytes([major << 5 | n])
+    for ai, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if n < 1 << (8 * size):
+            return bytes([major << 5 | ai]) + n.to_bytes(size, "big")
+    raise ValueError("integer too large for CBOR")
+
+
+def cbor_encode(v, key=""):
+    if key.endswith("Timestamp") and isinstance(v, (int, float, str)) and not isinstance(v, bool):
+        if isinstance(v, str):
+            v = datetime.datetime.fromisoformat(v.replace("Z", "+00:00")).timestamp()
+        return b"\xc1\xfb" + struct.pack(">d", float(v))
+    if v is None:
+        return b"\xf6"
+    if v is True:
+        return b"\xf5"
+    if v is False:
+        return b"\xf4"
+    if isinstance(v, int):
+        return _cbor_head(0, v) if v >= 0 else _cbor_head(1, -1 - v)
+    if isinstance(v, float):
+        return b"\xfb" + struct.pack(">d", v)
+    if isinstance(v, str):
+        b = v.encode()
+        return _cbor_head(3, len(b)) + b
+    if isinstance(v, list):
+        return _cbor_head(4, len(v)) + b"".join(cbor_encode(x, key) for x in v)
+    if isinstance(v, dict):
+        return _cbor_head(5, len(v)) + b"".join(cbor_encode(k) + cbor_encode(x, k) for k, x in v.items())
+    raise ValueError("cannot encode %r as CBOR" % (v,))
+
+
+def cbor_decode(data, i=0):
+    """(value, next index) of the CBOR item at data[i]; byte strings become latin-1 text."""
+    ib = data[i]
+    major, ai = ib >> 5, ib & 31
+    i += 1
+    n = None
+    if ai < 24:
+        n = ai
+    elif ai in (24, 25, 26, 27):
+        size = 1 << (ai - 24)
+        n = int.from_bytes(data[i:i + size], "big")
+        if major == 7:
+            fmt = {2: ">e", 4: ">f", 8: ">d"}[size]
+            return struct.unpack(fmt, data[i:i + size])[0], i + size
+        i += size
+    if major == 0:
+        return n, i
+    if major == 1:
+        return -1 - n, i
+    if major in (2, 3):
+        if n is None:
+            parts = []
+            while data[i] != 0xFF:
+                part, i = cbor_decode(data, i)
+                parts.append(part)
+            return "".join(parts), i + 1
+        chunk = data[i:i + n]
+        return (chunk.decode() if major == 3 else chunk.decode("latin-1")), i + n
+    if major == 4:
+        items = []
+        while (len(items) < n) if n is not None else (data[i] != 0xFF):
+            item, i = cbor_decode(data, i)
+            items.append(item)
+        return items, (i if n is not None else i + 1)
+    if major == 5:
+        out = {}
+        while (len(out) < n) if n is not None else (data[i] != 0xFF):
+            k, i = cbor_decode(data, i)
+            out[k], i = cbor_decode(data, i)
+        return out, (i if n is not None else i + 1)
+    if major == 6:
+        return cbor_decode(data, i)
+    return {20: False, 21: True, 22: None, 23: None}.get(ai), i
 
 
 def _to_epoch(match):

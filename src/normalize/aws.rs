@@ -28,6 +28,7 @@ mod items;
 mod items_compute;
 mod items_edge;
 mod live_edge;
+mod logs;
 mod scope;
 mod security;
 #[cfg(test)]
@@ -42,6 +43,8 @@ mod tests_items;
 mod tests_items_edge;
 #[cfg(test)]
 mod tests_live_edge;
+#[cfg(test)]
+mod tests_logs;
 #[cfg(test)]
 mod tests_security;
 
@@ -64,6 +67,7 @@ pub fn normalize(raws: &[RawResource]) -> Vec<Resource> {
             RawKind::GuardDutyDetector => Some(("aws.guardduty.detector", detector(&raw.data))),
             RawKind::ConfigRecorder => Some((CONFIG_RECORDER_KIND, recorder(&raw.data))),
             RawKind::ConfigItem => config_item_at(&raw.data, &raw.collected_at),
+            RawKind::LogGroup => Some(("aws.cloudwatch.log_group", logs::log_group(&raw.data))),
             // Folded in below: they make several resources each, or none of their own.
             RawKind::EbsEncryptionByDefault => Some((
                 "aws.ec2.ebs_encryption_by_default",
@@ -81,7 +85,9 @@ pub fn normalize(raws: &[RawResource]) -> Vec<Resource> {
             | RawKind::ElastiCacheListing
             | RawKind::WafLoggingListing
             | RawKind::WafWebAclForResource
-            | RawKind::ApiGatewayListing => None,
+            | RawKind::ApiGatewayListing
+            | RawKind::LogGroupListing
+            | RawKind::MetricAlarms => None,
             // Shaped by `security` above.
             RawKind::SecurityHubHub
             | RawKind::Inspector2Account
@@ -136,6 +142,9 @@ pub fn normalize(raws: &[RawResource]) -> Vec<Resource> {
         if raw.kind == RawKind::ConfigItem {
             item_sources(&mut r, &raw.data);
         }
+        if raw.kind == RawKind::LogGroup {
+            logs::log_group_sources(&mut r);
+        }
         out.push(r);
     }
     // HTTP and WebSocket API stages take their protocol from the API's item.
@@ -167,6 +176,7 @@ pub fn normalize(raws: &[RawResource]) -> Vec<Resource> {
     out.extend(stand_ins);
     // The enabled regions and analyzer regions of the account resources built above.
     ec2::account_facts(&mut out, raws);
+    logs::fold_metric_alarms(&mut out, raws);
     // What the AWS Config inventory did not read: stand-ins, never silence.
     let unreported = coverage::unreported_patches(raws, &out);
     out.extend(unreported);
@@ -321,6 +331,9 @@ fn parser_of(raw: &RawResource) -> &'static str {
                 _ => "aws-sdk-apigatewayv2",
             }
         }
+        RawKind::LogGroup | RawKind::LogGroupListing | RawKind::MetricAlarms => {
+            "aws-sdk-cloudwatchlogs"
+        }
     }
 }
 
@@ -357,6 +370,8 @@ fn source_type_of(raw: &RawResource) -> String {
                 _ => "AWS::ApiGatewayV2::Route".to_owned(),
             }
         }
+        RawKind::LogGroup | RawKind::LogGroupListing => "AWS::Logs::LogGroup".to_owned(),
+        RawKind::MetricAlarms => "AWS::Logs::MetricFilter".to_owned(),
         RawKind::ConfigItem => raw
             .data
             .get("resourceType")

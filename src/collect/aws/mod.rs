@@ -1,21 +1,22 @@
 //! Live AWS collection: AWS Config, S3, KMS, GuardDuty (detectors and high findings), IAM,
-//! EC2 (regions, EBS encryption by default, EBS snapshots), IAM Access Analyzer, ElastiCache,
-//! WAF, API Gateway, Security Hub, Inspector and Macie read through the AWS SDK into a
-//! versioned [`AwsSnapshot`] of normalized resources.
+//! CloudWatch Logs and alarms (with CloudTrail and SNS), EC2 (regions, EBS encryption by
+//! default, EBS snapshots), IAM Access Analyzer, ElastiCache, WAF, API Gateway, Security Hub,
+//! Inspector and Macie read through the AWS SDK into a versioned [`AwsSnapshot`] of normalized
+//! resources.
 //!
 //! This module owns the run: options, credentials (profile, assumed roles), the region fan-out,
 //! limits (per-service-and-region concurrency, per-call timeout, whole-run deadline, adaptive
 //! retries) and the snapshot file format. The per-service collectors ([`s3`], [`kms`],
 //! [`guardduty`], [`security`], [`config`], [`iam`], [`ec2`], [`access_analyzer`],
-//! [`elasticache`], [`wafv2`], [`apigateway`]) return raw documents; shaping them into
-//! canonical kinds is [`crate::normalize::aws`]. Buckets' and keys' tags come from one Resource
-//! Groups Tagging API listing per region where it can be read ([`tagging`]). IAM is global: it
-//! is read once per account, and so are the account's enabled regions (`ec2:DescribeRegions`,
-//! which also picks the regions of `--all-regions`). Every account and region read also yields
-//! a [`raw::RawKind::RegionScope`] document, so that account- and region-scope kinds exist in
-//! every live snapshot (as unknowns where vouch does not call the service) and their rules
-//! never go silent. The recorder state of every region is read first: it decides which AWS
-//! Config inventory types are read where ([`config::plan`]), and one
+//! [`elasticache`], [`wafv2`], [`apigateway`], [`logs`], [`alarms`]) return raw documents;
+//! shaping them into canonical kinds is [`crate::normalize::aws`]. Buckets' and keys' tags come
+//! from one Resource Groups Tagging API listing per region where it can be read ([`tagging`]).
+//! IAM is global: it is read once per account, and so are the account's enabled regions
+//! (`ec2:DescribeRegions`, which also picks the regions of `--all-regions`). Every account and
+//! region read also yields a [`raw::RawKind::RegionScope`] document, so that account- and
+//! region-scope kinds exist in every live snapshot (as unknowns where vouch does not call the
+//! service) and their rules never go silent. The recorder state of every region is read first:
+//! it decides which AWS Config inventory types are read where ([`config::plan`]), and one
 //! [`raw::RawKind::ConfigCoverage`] document per account records those decisions (kept in
 //! [`AwsSnapshot::config_coverage`]).
 //!
@@ -28,6 +29,7 @@
 //! never read, and policies are configuration, not secrets.
 
 pub mod access_analyzer;
+pub mod alarms;
 pub mod apigateway;
 pub mod call;
 pub mod client;
@@ -37,6 +39,7 @@ pub mod elasticache;
 pub mod guardduty;
 pub mod iam;
 pub mod kms;
+pub mod logs;
 pub mod ops;
 pub mod raw;
 pub mod s3;
@@ -480,7 +483,7 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
                     let waf = wafv2::collect(&ctx, region, &items).await;
                     (items, waf, coverage)
                 };
-                let (mut a, b, (c, waf, coverage), d, e, cache, apis, sec) = tokio::join!(
+                let (mut a, b, (c, waf, coverage), d, e, cache, apis, sec, logs) = tokio::join!(
                     kms::collect(&ctx, region),
                     Box::pin(guardduty::collect(&ctx, region)),
                     Box::pin(inventory),
@@ -489,6 +492,7 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
                     Box::pin(elasticache::collect(&ctx, region)),
                     Box::pin(apigateway::collect(&ctx, region)),
                     Box::pin(security::collect(&ctx, region)),
+                    Box::pin(logs::collect(&ctx, region)),
                 );
                 a.extend(b);
                 a.extend(c);
@@ -498,6 +502,7 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
                 a.extend(cache);
                 a.extend(apis);
                 a.extend(sec);
+                a.extend(logs);
                 a.push(ctx.region_scope(region));
                 (a, coverage)
             }
@@ -537,16 +542,18 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
         };
         // Boxed: in debug builds the inline SDK futures would make the polling thread's
         // stack frames large enough to overflow a 2 MiB thread (a test thread, a worker).
-        let ((recorders, buckets), identity, regional, enabled) = tokio::join!(
+        let ((recorders, buckets), identity, regional, enabled, metric_alarms) = tokio::join!(
             Box::pin(storage),
             Box::pin(iam::collect(&ctx, &home, options.credential_report_wait)),
             Box::pin(per_region),
-            Box::pin(enabled)
+            Box::pin(enabled),
+            Box::pin(alarms::collect(&ctx, &home)),
         );
         raws.extend(recorders);
         raws.extend(buckets);
         raws.push(identity);
         raws.push(enabled);
+        raws.push(metric_alarms);
         let mut account_coverage = Vec::new();
         for (region_raws, coverage) in regional {
             raws.extend(region_raws);

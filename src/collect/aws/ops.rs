@@ -92,6 +92,12 @@ ops! {
     APIGATEWAY_GET_RESOURCES = "apigateway", "GetResources", "apigateway:GET";
     APIGATEWAY_GET_APIS = "apigateway", "GetApis", "apigateway:GET";
     APIGATEWAY_GET_ROUTES = "apigateway", "GetRoutes", "apigateway:GET";
+    LOGS_DESCRIBE_LOG_GROUPS = "logs", "DescribeLogGroups", "logs:DescribeLogGroups";
+    LOGS_DESCRIBE_METRIC_FILTERS = "logs", "DescribeMetricFilters", "logs:DescribeMetricFilters";
+    CLOUDTRAIL_DESCRIBE_TRAILS = "cloudtrail", "DescribeTrails", "cloudtrail:DescribeTrails";
+    CLOUDTRAIL_GET_TRAIL_STATUS = "cloudtrail", "GetTrailStatus", "cloudtrail:GetTrailStatus";
+    CLOUDWATCH_DESCRIBE_ALARMS_FOR_METRIC = "cloudwatch", "DescribeAlarmsForMetric", "cloudwatch:DescribeAlarmsForMetric";
+    SNS_LIST_SUBSCRIPTIONS_BY_TOPIC = "sns", "ListSubscriptionsByTopic", "sns:ListSubscriptionsByTopic";
 }
 
 /// Actions in the policy whose verb is not a read verb but that change nothing a customer

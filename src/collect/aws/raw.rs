@@ -71,6 +71,14 @@ pub enum RawKind {
     /// APIs and their routes were read to the end; `"Failed"` lists the unknowns of the
     /// listing or of one API's routes. A listing replaces the region's stand-in.
     ApiGatewayListing,
+    /// One CloudWatch Logs log group (`DescribeLogGroups`).
+    LogGroup,
+    /// The log group listing of one region: `{"Pages": n, "LogGroups": n, "Failed": null |
+    /// unknown}`. A failed listing makes the region's log group stand-in carry its reason.
+    LogGroupListing,
+    /// The CIS 4.x metric-filter alarms of one account: `{"MetricAlarms": [..] | unknown,
+    /// "Sources": {..}}`, joined from CloudTrail, CloudWatch Logs, CloudWatch and SNS.
+    MetricAlarms,
 }
 
 /// One raw document with its provenance.

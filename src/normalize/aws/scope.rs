@@ -1,10 +1,11 @@
 //! Account- and region-scope resources of services vouch does not call yet, and one
 //! stand-in per region for the kinds with rules whose resources vouch cannot enumerate
-//! (CloudWatch log groups, ElastiCache replication groups, EBS snapshots, EBS encryption by
-//! default, API Gateway routes, GuardDuty findings where a detector's listing failed), built
-//! from the [`RawKind::RegionScope`] documents (one per account and region read). The
-//! Security Hub, Inspector and Macie stand-ins remain for snapshots and callers whose
-//! documents lack those collectors' output: the collectors emit the kinds in every region.
+//! (CloudWatch log groups where `DescribeLogGroups` was not read or failed, ElastiCache
+//! replication groups, EBS snapshots, EBS encryption by default, API Gateway routes, GuardDuty
+//! findings where a detector's listing failed), built from the [`RawKind::RegionScope`]
+//! documents (one per account and region read). The Security Hub, Inspector and Macie
+//! stand-ins remain for snapshots and callers whose documents lack those collectors' output:
+//! the collectors emit the kinds in every region.
 //!
 //! Why they exist: a live audit with no resource of a kind gives its rules no outcome, and a
 //! control backed only by them rolls up to `not applicable`, which for an account that
@@ -181,6 +182,10 @@ pub(super) fn stand_ins(raws: &[RawResource], existing: &[Resource]) -> Vec<Reso
                 .or_else(|| d.data.get("Exists"))
                 .and_then(crate::model::unknown_reason)
         });
+        // Log groups are listed by DescribeLogGroups: read to the end, the groups are the
+        // facts (none is "none"); a failed listing makes the stand-in carry its reason, even
+        // beside the groups its first pages returned.
+        let log_listing = super::logs::listing(raws, &raw.account, &raw.region);
         for (kind, address, source_type, mut attributes) in regional {
             if kind == "aws.guardduty.finding" {
                 if no_detector || findings_listed {
@@ -193,6 +198,36 @@ pub(super) fn stand_ins(raws: &[RawResource], existing: &[Resource]) -> Vec<Reso
                     );
                     out.push(stand_in(raw, kind, address, source_type, attributes, false));
                     continue;
+                }
+            }
+            if kind == "aws.cloudwatch.log_group" {
+                match &log_listing {
+                    Some(None) => continue,
+                    Some(Some(failed)) => {
+                        let reason = format!(
+                            "not enumerated: the log groups of {region} could not all be listed ({})",
+                            crate::model::unknown_reason(failed).unwrap_or("logs:DescribeLogGroups failed")
+                        );
+                        attributes = super::coverage::unknown_attributes(kind, &reason);
+                        if !existing
+                            .iter()
+                            .chain(out.iter())
+                            .any(|r| r.address == address)
+                        {
+                            let mut listing_raw = raw.clone();
+                            listing_raw.api_calls = vec!["logs:DescribeLogGroups".to_owned()];
+                            out.push(stand_in(
+                                &listing_raw,
+                                kind,
+                                address,
+                                source_type,
+                                attributes,
+                                false,
+                            ));
+                        }
+                        continue;
+                    }
+                    None => {}
                 }
             }
             // Snapshots listed: none is a fact, a failed listing has its own resource.
