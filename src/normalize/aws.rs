@@ -44,6 +44,8 @@ mod tests_items_edge;
 #[cfg(test)]
 mod tests_live_edge;
 #[cfg(test)]
+mod tests_live_rules;
+#[cfg(test)]
 mod tests_logs;
 #[cfg(test)]
 mod tests_security;
@@ -147,6 +149,7 @@ pub fn normalize(raws: &[RawResource]) -> Vec<Resource> {
         }
         out.push(r);
     }
+    join_trail_buckets(&mut out);
     // HTTP and WebSocket API stages take their protocol from the API's item.
     let apis: Vec<&Value> = raws
         .iter()
@@ -232,6 +235,39 @@ pub fn normalize(raws: &[RawResource]) -> Vec<Resource> {
         ));
     }
     out
+}
+
+/// Sets every trail's `log_bucket` to the attributes of the bucket it delivers to (by name,
+/// as the IaC adapters join it), so the log-bucket rules judge one resource. Unknown when
+/// the bucket was not read in this scan (another account's, or its reading failed); null
+/// when the trail names none.
+fn join_trail_buckets(out: &mut [Resource]) {
+    let buckets: Vec<(String, Value)> = out
+        .iter()
+        .filter(|r| r.kind == "aws.s3.bucket")
+        .filter_map(|r| {
+            let name = r.attributes.get("name").and_then(Value::as_str)?;
+            Some((name.to_owned(), r.attributes.clone()))
+        })
+        .collect();
+    for trail in out.iter_mut().filter(|r| r.kind == "aws.cloudtrail.trail") {
+        let name = trail.attributes.get("s3_bucket_name").cloned();
+        let value = match name {
+            Some(v) if unknown_reason(&v).is_some() => v,
+            None | Some(Value::Null) => Value::Null,
+            Some(Value::String(n)) => buckets
+                .iter()
+                .find(|(b, _)| *b == n)
+                .map_or_else(
+                    || unknown(format!("the trail's log bucket {n} was not read in this scan (another account's bucket, or its reading failed)")),
+                    |(_, a)| a.clone(),
+                ),
+            Some(other) => unknown(format!("the trail's s3BucketName is not a name: {other}")),
+        };
+        if let Value::Object(map) = &mut trail.attributes {
+            map.insert("log_bucket".to_owned(), value);
+        }
+    }
 }
 
 fn account_pab_address(account: Option<&str>) -> String {
@@ -731,6 +767,10 @@ fn config_item_at(d: &Value, collected_at: &str) -> Option<(&'static str, Value)
             "publicly_accessible": o("publiclyAccessible"),
             "multi_az": o("multiAZ"),
             "auto_minor_version_upgrade": o("autoMinorVersionUpgrade"),
+            "enabled_cloudwatch_logs_exports": rds_exports(&c, false),
+            "parameter_group_name": rds_parameter_group(&c, false).0,
+            "tls_required": rds_parameter_group(&c, false).1,
+            "replica_source": o("readReplicaSourceDBInstanceIdentifier"),
             "tags": tags,
         }),
         "AWS::RDS::DBCluster" => json!({
@@ -743,6 +783,9 @@ fn config_item_at(d: &Value, collected_at: &str) -> Option<(&'static str, Value)
             "iam_database_authentication_enabled": o("iAMDatabaseAuthenticationEnabled"),
             "backup_retention_period": o("backupRetentionPeriod"),
             "deletion_protection": o("deletionProtection"),
+            "enabled_cloudwatch_logs_exports": rds_exports(&c, true),
+            "parameter_group_name": rds_parameter_group(&c, true).0,
+            "tls_required": rds_parameter_group(&c, true).1,
             "tags": tags,
         }),
         "AWS::EC2::Volume" => json!({
@@ -805,6 +848,65 @@ fn config_item_at(d: &Value, collected_at: &str) -> Option<(&'static str, Value)
         _ => "aws.iam.policy",
     };
     Some((kind, attributes))
+}
+
+/// True when an RDS item's DB instance is an Aurora cluster member (the cluster governs its
+/// logs and parameters).
+fn rds_member(c: &Value, cluster: bool) -> bool {
+    !cluster && c.get("dBClusterIdentifier").is_some_and(Value::is_string)
+}
+
+/// The log types an RDS item exports (`enabledCloudwatchLogsExports`, omitted by the API
+/// when empty); null for a cluster member.
+fn rds_exports(c: &Value, cluster: bool) -> Value {
+    if unknown_reason(c).is_some() {
+        return c.clone();
+    }
+    if rds_member(c, cluster) {
+        return Value::Null;
+    }
+    match c.get("enabledCloudwatchLogsExports") {
+        None | Some(Value::Null) => json!([]),
+        Some(v @ Value::Array(_)) => v.clone(),
+        Some(other) => unknown(format!(
+            "enabledCloudwatchLogsExports is not a list: {other}"
+        )),
+    }
+}
+
+/// The (cluster) parameter group of an RDS item and whether it forces TLS. An engine default
+/// group (`default.*`, which cannot be modified) is the engine default: null, as in the IaC
+/// adapters. A custom group's parameters are not in the item (`rds:DescribeDBParameters` is
+/// not called), so whether it forces TLS is unknown.
+fn rds_parameter_group(c: &Value, cluster: bool) -> (Value, Value) {
+    if unknown_reason(c).is_some() {
+        return (c.clone(), c.clone());
+    }
+    if rds_member(c, cluster) {
+        return (Value::Null, Value::Null);
+    }
+    let name = if cluster {
+        c.get("dBClusterParameterGroup").and_then(Value::as_str)
+    } else {
+        c.get("dBParameterGroups")
+            .and_then(Value::as_array)
+            .and_then(|a| a.first())
+            .and_then(|g| g.get("dBParameterGroupName"))
+            .and_then(Value::as_str)
+    };
+    match name {
+        None => {
+            let u = unknown("the AWS Config RDS item names no parameter group");
+            (u.clone(), u)
+        }
+        Some(n) if n.starts_with("default.") => (Value::Null, Value::Null),
+        Some(n) => (
+            json!(n),
+            unknown(format!(
+                "the parameters of group {n} are not part of the AWS Config item (rds:DescribeDBParameters is not called)"
+            )),
+        ),
+    }
 }
 
 fn tags_of(d: &Value, c: &Value) -> Value {

@@ -48,6 +48,19 @@ fn policies() -> &'static PolicySet {
 
 /// Normalizes, checks every resource against its kind's schema, and judges them.
 pub(super) fn judged(raws: &[RawResource]) -> (Vec<Resource>, impl Fn(&str, &str) -> String) {
+    judged_from(raws, true)
+}
+
+/// [`judged`] for a mix of AWS Config items and the other collectors' documents (S3, KMS,
+/// GuardDuty): only the resources read from AWS Config must name it as their source.
+pub(super) fn judged_mixed(raws: &[RawResource]) -> (Vec<Resource>, impl Fn(&str, &str) -> String) {
+    judged_from(raws, false)
+}
+
+fn judged_from(
+    raws: &[RawResource],
+    config_only: bool,
+) -> (Vec<Resource>, impl Fn(&str, &str) -> String) {
     let mut resources: Vec<Resource> = normalize(raws)
         .into_iter()
         .filter(|r| r.kind != "aws.s3.account_public_access_block")
@@ -65,6 +78,9 @@ pub(super) fn judged(raws: &[RawResource]) -> (Vec<Resource>, impl Fn(&str, &str
         }
         assert_eq!(r.account.as_deref(), Some("123456789012"));
         assert_eq!(r.region.as_deref(), Some("eu-west-1"));
+        if !config_only && r.provenance.parser != "aws-sdk-config" {
+            continue;
+        }
         assert_eq!(r.provenance.parser, "aws-sdk-config");
         assert!(r
             .provenance
