@@ -12,8 +12,8 @@
 //! call makes exactly the facts it feeds unknown (`GetTrailStatus`: `is_logging`;
 //! `GetEventSelectors`: both selector lists) and is a failed call. A trail gone since the
 //! listing (`TrailNotFoundException` on either call) has no document. A failed listing makes
-//! no document: the trails' Config items keep their "not in the item" unknowns, and the
-//! failed call is reported.
+//! one document (address `arn:PARTITION:cloudtrail:HOME:ACCOUNT:trail/*`, `{"DescribeTrails":
+//! unknown}`) whose reason the account's trails then carry in place of the facts.
 //!
 //! The same listing and statuses feed [`super::alarms`] (the multi-region trails sending to
 //! CloudWatch Logs), so neither call is made twice.
@@ -79,11 +79,23 @@ pub async fn collect(ctx: &Ctx, home: &str) -> (Trails, Vec<RawResource>) {
             })
             .collect::<Vec<_>>(),
         Answer::Failed(reason) | Answer::NotConfigured(reason) => {
+            // One document for the failed listing: the trails' facts carry its reason.
+            let p = super::client::partition(home);
+            let doc = ctx.raw(
+                RawKind::TrailState,
+                format!(
+                    "arn:{p}:cloudtrail:{home}:{}:trail/*",
+                    ctx.account_or_unknown()
+                ),
+                Some(home.to_owned()),
+                vec![ops::CLOUDTRAIL_DESCRIBE_TRAILS.label()],
+                json!({ "DescribeTrails": unknown(reason.clone()) }),
+            );
             return (
                 Trails {
                     listed: Err(reason),
                 },
-                Vec::new(),
+                vec![doc],
             );
         }
     };

@@ -82,7 +82,9 @@ pub enum RawKind {
     /// One CloudTrail trail's state (address: the trail ARN): `{"TrailARN", "Name",
     /// "HomeRegion", "GetTrailStatus": {"IsLogging"} | unknown, "GetEventSelectors":
     /// {"EventSelectors", "AdvancedEventSelectors"} | unknown}`. Joined onto the trail's
-    /// `aws.cloudtrail.trail` (built from its Config item) by ARN.
+    /// `aws.cloudtrail.trail` (built from its Config item) by ARN. A failed `DescribeTrails`
+    /// is one document `arn:PARTITION:cloudtrail:HOME:ACCOUNT:trail/*` with
+    /// `{"DescribeTrails": unknown}`: the account's trails carry its reason.
     TrailState,
 }
 

@@ -808,3 +808,41 @@ fn cloudtrail_trail_state_is_joined_live() {
         assert_eq!(judge(s3, &arn(name)), s3_verdict, "{s3} {name}");
     }
 }
+
+#[test]
+fn a_failed_trail_listing_is_unknown_with_its_reason() {
+    let denied = unknown("cloudtrail:DescribeTrails denied: AccessDeniedException");
+    let (rs, judge) = judged_mixed(&[
+        item(
+            "AWS::CloudTrail::Trail",
+            &trail_arn("audit"),
+            trail("audit", "audit-logs", true),
+            json!({}),
+        ),
+        raw(
+            RawKind::TrailState,
+            "arn:aws:cloudtrail:eu-west-1:123456789012:trail/*",
+            &["cloudtrail:DescribeTrails"],
+            json!({ "DescribeTrails": denied }),
+        ),
+    ]);
+    let t = get(&rs, &trail_arn("audit"));
+    for attribute in ["is_logging", "event_selectors", "advanced_event_selectors"] {
+        assert_eq!(
+            reason(t, attribute),
+            "cloudtrail:DescribeTrails denied: AccessDeniedException"
+        );
+        assert_eq!(
+            t.provenance.attribute_sources[attribute].operation,
+            "cloudtrail:DescribeTrails"
+        );
+    }
+    assert_eq!(
+        judge("cloudtrail-multi-region-enabled", &trail_arn("audit")),
+        "unknown"
+    );
+    assert_eq!(
+        judge("cloudtrail-s3-data-events", &trail_arn("audit")),
+        "unknown"
+    );
+}

@@ -4,7 +4,9 @@
 //! `advanced_event_selectors` from `cloudtrail:GetEventSelectors`, in the snake_case shapes
 //! the Terraform and CloudFormation adapters give the same kind.
 //!
-//! A failed call leaves its attributes the unknown marker it recorded. A trail with a state
+//! A failed call leaves its attributes the unknown marker it recorded; a failed listing
+//! (`DescribeTrails`) makes the three attributes of every trail of the account its unknown
+//! marker. A trail with a state
 //! document but no Config item (the inventory did not read trails in its region) gets no
 //! resource of its own: the inventory stand-in of that region already says the trails were
 //! not read, and the trail's other attributes (multi-region, log file validation, KMS) would
@@ -20,6 +22,38 @@ const STATUS: &str = "cloudtrail:GetTrailStatus";
 const SELECTORS: &str = "cloudtrail:GetEventSelectors";
 
 pub(super) fn join_trail_states(out: &mut [Resource], raws: &[RawResource]) {
+    // A failed listing: every trail of the account the listing would have covered carries
+    // its reason (they were all read in place of facts, so no trail state is joined).
+    for raw in raws.iter().filter(|r| r.kind == RawKind::TrailState) {
+        let Some(failed) = raw
+            .data
+            .get("DescribeTrails")
+            .filter(|v| unknown_reason(v).is_some())
+        else {
+            continue;
+        };
+        for trail in out
+            .iter_mut()
+            .filter(|r| r.kind == TRAIL && r.account == raw.account)
+        {
+            if let Some(m) = trail.attributes.as_object_mut() {
+                for attribute in ["is_logging", "event_selectors", "advanced_event_selectors"] {
+                    m.insert(attribute.into(), failed.clone());
+                }
+            }
+            for attribute in ["is_logging", "event_selectors", "advanced_event_selectors"] {
+                trail.provenance.attribute_sources.insert(
+                    attribute.to_owned(),
+                    AttributeSource {
+                        operation: "cloudtrail:DescribeTrails".to_owned(),
+                        field: None,
+                        captured_at: None,
+                        note: Some("the account's trails could not be listed".to_owned()),
+                    },
+                );
+            }
+        }
+    }
     for raw in raws.iter().filter(|r| r.kind == RawKind::TrailState) {
         let Some(trail) = out.iter_mut().find(|r| {
             r.kind == TRAIL && r.account == raw.account && r.arn.as_deref() == Some(&raw.arn)
