@@ -1,15 +1,15 @@
 //! Live AWS collection: AWS Config, S3, KMS, GuardDuty (detectors and high findings), IAM,
-//! CloudTrail trails (status, event selectors), CloudWatch Logs and alarms (with SNS), EC2 (regions, EBS encryption by
-//! default, EBS snapshots), IAM Access Analyzer, ElastiCache, WAF, API Gateway, Security Hub,
-//! Inspector and Macie read through the AWS SDK into a versioned [`AwsSnapshot`] of normalized
-//! resources.
+//! CloudTrail trails (status, event selectors), CloudWatch Logs and alarms (with SNS), EC2
+//! (regions, EBS encryption by default, EBS snapshots), IAM Access Analyzer, ElastiCache, WAF,
+//! API Gateway, Security Hub, Inspector and Macie read through the AWS SDK into a versioned
+//! [`AwsSnapshot`] of normalized resources.
 //!
 //! This module owns the run: options, credentials (profile, assumed roles), the region fan-out,
 //! limits (per-service-and-region concurrency, per-call timeout, whole-run deadline, adaptive
 //! retries) and the snapshot file format. The per-service collectors ([`s3`], [`kms`],
 //! [`guardduty`], [`security`], [`config`], [`iam`], [`ec2`], [`access_analyzer`],
-//! [`elasticache`], [`wafv2`], [`apigateway`], [`logs`], [`cloudtrail`], [`alarms`]) return raw documents;
-//! shaping them into canonical kinds is [`crate::normalize::aws`]. Buckets' and keys' tags come
+//! [`elasticache`], [`wafv2`], [`apigateway`], [`logs`], [`cloudtrail`], [`alarms`]) return
+//! raw documents; shaping them into canonical kinds is [`crate::normalize::aws`]. Buckets' and keys' tags come
 //! from one Resource Groups Tagging API listing per region where it can be read ([`tagging`]).
 //! IAM is global: it is read once per account, and so are the account's enabled regions
 //! (`ec2:DescribeRegions`, which also picks the regions of `--all-regions`). Every account and
