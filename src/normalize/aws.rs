@@ -49,6 +49,7 @@ mod tests_live_rules;
 mod tests_logs;
 #[cfg(test)]
 mod tests_security;
+mod trails;
 
 /// Kind of the per-region AWS Config recorder fact (no schema yet on the normalize branch).
 pub const CONFIG_RECORDER_KIND: &str = "aws.config.recorder";
@@ -89,7 +90,8 @@ pub fn normalize(raws: &[RawResource]) -> Vec<Resource> {
             | RawKind::WafWebAclForResource
             | RawKind::ApiGatewayListing
             | RawKind::LogGroupListing
-            | RawKind::MetricAlarms => None,
+            | RawKind::MetricAlarms
+            | RawKind::TrailState => None,
             // Shaped by `security` above.
             RawKind::SecurityHubHub
             | RawKind::Inspector2Account
@@ -150,6 +152,8 @@ pub fn normalize(raws: &[RawResource]) -> Vec<Resource> {
         out.push(r);
     }
     join_trail_buckets(&mut out);
+    // Each trail's status and event selectors, which its Config item does not carry.
+    trails::join_trail_states(&mut out, raws);
     // HTTP and WebSocket API stages take their protocol from the API's item.
     let apis: Vec<&Value> = raws
         .iter()
@@ -370,6 +374,7 @@ fn parser_of(raw: &RawResource) -> &'static str {
         RawKind::LogGroup | RawKind::LogGroupListing | RawKind::MetricAlarms => {
             "aws-sdk-cloudwatchlogs"
         }
+        RawKind::TrailState => "aws-sdk-cloudtrail",
     }
 }
 
@@ -408,6 +413,7 @@ fn source_type_of(raw: &RawResource) -> String {
         }
         RawKind::LogGroup | RawKind::LogGroupListing => "AWS::Logs::LogGroup".to_owned(),
         RawKind::MetricAlarms => "AWS::Logs::MetricFilter".to_owned(),
+        RawKind::TrailState => "AWS::CloudTrail::Trail".to_owned(),
         RawKind::ConfigItem => raw
             .data
             .get("resourceType")

@@ -8,6 +8,9 @@
 //!    and a trail's recorder may not record the type now.
 //! 2. `cloudtrail:GetTrailStatus` (by ARN, in the trail's home region) for each of them:
 //!    `IsLogging`.
+//!
+//!    Steps 1 and 2 are [`super::cloudtrail`]'s listing and statuses, made once per account
+//!    and shared: this module does not call CloudTrail itself.
 //! 3. `logs:DescribeMetricFilters` on each such log group, in the log group's region.
 //! 4. `cloudwatch:DescribeAlarmsForMetric` for each filter's metric (name and namespace).
 //! 5. `sns:ListSubscriptionsByTopic` for each SNS topic those alarms notify: a subscription
@@ -28,6 +31,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use super::call::Answer;
+use super::cloudtrail::Trails;
 use super::ops;
 use super::raw::{RawKind, RawResource};
 use super::Ctx;
@@ -36,10 +40,11 @@ use crate::model::{unknown, unknown_reason};
 /// A subscription still waiting for its endpoint to confirm (AWS's literal `SubscriptionArn`).
 const PENDING: &str = "PendingConfirmation";
 
-/// Reads the account's metric-filter alarms; `home` is the region `DescribeTrails` is sent to.
-pub async fn collect(ctx: &Ctx, home: &str) -> RawResource {
+/// Reads the account's metric-filter alarms from the trails [`super::cloudtrail`] listed
+/// (and their statuses); `home` is the region `DescribeTrails` was sent to.
+pub async fn collect(ctx: &Ctx, home: &str, listed: &Trails) -> RawResource {
     let mut calls = vec![ops::CLOUDTRAIL_DESCRIBE_TRAILS.label()];
-    let (alarms, note) = read(ctx, home, &mut calls).await;
+    let (alarms, note) = read(ctx, home, listed, &mut calls).await;
     let account = ctx.account_or_unknown().to_owned();
     let p = super::client::partition(home);
     let data = json!({
@@ -63,40 +68,25 @@ pub async fn collect(ctx: &Ctx, home: &str) -> RawResource {
 /// A multi-region trail sending to CloudWatch Logs.
 struct Trail {
     arn: String,
-    home_region: String,
     log_group_arn: String,
+    /// `IsLogging` (false for a trail gone since the listing), or the unknown marker.
+    logging: Value,
 }
 
-async fn read(ctx: &Ctx, home: &str, calls: &mut Vec<String>) -> (Value, String) {
-    let trails_client =
-        aws_sdk_cloudtrail::Client::new(&super::client::in_region(&ctx.config, home));
-    let trails = match ctx
-        .caller
-        .call(
-            &ops::CLOUDTRAIL_DESCRIBE_TRAILS,
-            home,
-            None,
-            &[],
-            trails_client.describe_trails().send(),
-        )
-        .await
-    {
-        Answer::Ok(out) => out
-            .trail_list()
+async fn read(ctx: &Ctx, home: &str, listed: &Trails, calls: &mut Vec<String>) -> (Value, String) {
+    let trails = match &listed.listed {
+        Ok(all) => all
             .iter()
-            .filter(|t| t.is_multi_region_trail() == Some(true))
+            .filter(|t| t.multi_region)
             .filter_map(|t| {
-                let arn = t.trail_arn()?.to_owned();
                 Some(Trail {
-                    home_region: t
-                        .home_region()
-                        .map_or_else(|| home.to_owned(), str::to_owned),
-                    log_group_arn: t.cloud_watch_logs_log_group_arn()?.to_owned(),
-                    arn,
+                    arn: t.arn.clone(),
+                    log_group_arn: t.log_group_arn.clone()?,
+                    logging: t.is_logging.clone(),
                 })
             })
             .collect::<Vec<_>>(),
-        Answer::Failed(reason) | Answer::NotConfigured(reason) => {
+        Err(reason) => {
             return (
                 unknown(format!(
                     "the account's trails could not be listed: {reason}"
@@ -118,30 +108,7 @@ async fn read(ctx: &Ctx, home: &str, calls: &mut Vec<String>) -> (Value, String)
     // Log groups this account cannot read: unknown entries, never "no filter".
     let mut failures: Vec<Value> = Vec::new();
     for trail in &trails {
-        let client = aws_sdk_cloudtrail::Client::new(&super::client::in_region(
-            &ctx.config,
-            &trail.home_region,
-        ));
-        let logging = ctx
-            .caller
-            .call(
-                &ops::CLOUDTRAIL_GET_TRAIL_STATUS,
-                &trail.home_region,
-                Some(&trail.arn),
-                &["TrailNotFoundException"],
-                client.get_trail_status().name(&trail.arn).send(),
-            )
-            .await
-            .to_value(|o| match o.is_logging() {
-                Some(b) => json!(b),
-                None => unknown("cloudtrail:GetTrailStatus answered without IsLogging"),
-            });
-        // `null`: the trail no longer exists, so it delivers nothing.
-        let logging = if logging.is_null() {
-            json!(false)
-        } else {
-            logging
-        };
+        let logging = trail.logging.clone();
         match parse_log_group_arn(&trail.log_group_arn) {
             // An organization trail seen from a member account sends to a log group of the
             // management account: its filters cannot be listed from here.

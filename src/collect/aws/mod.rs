@@ -1,15 +1,15 @@
 //! Live AWS collection: AWS Config, S3, KMS, GuardDuty (detectors and high findings), IAM,
-//! CloudWatch Logs and alarms (with CloudTrail and SNS), EC2 (regions, EBS encryption by
-//! default, EBS snapshots), IAM Access Analyzer, ElastiCache, WAF, API Gateway, Security Hub,
-//! Inspector and Macie read through the AWS SDK into a versioned [`AwsSnapshot`] of normalized
-//! resources.
+//! CloudTrail trails (status, event selectors), CloudWatch Logs and alarms (with SNS), EC2
+//! (regions, EBS encryption by default, EBS snapshots), IAM Access Analyzer, ElastiCache, WAF,
+//! API Gateway, Security Hub, Inspector and Macie read through the AWS SDK into a versioned
+//! [`AwsSnapshot`] of normalized resources.
 //!
 //! This module owns the run: options, credentials (profile, assumed roles), the region fan-out,
 //! limits (per-service-and-region concurrency, per-call timeout, whole-run deadline, adaptive
 //! retries) and the snapshot file format. The per-service collectors ([`s3`], [`kms`],
 //! [`guardduty`], [`security`], [`config`], [`iam`], [`ec2`], [`access_analyzer`],
-//! [`elasticache`], [`wafv2`], [`apigateway`], [`logs`], [`alarms`]) return raw documents;
-//! shaping them into canonical kinds is [`crate::normalize::aws`]. Buckets' and keys' tags come
+//! [`elasticache`], [`wafv2`], [`apigateway`], [`logs`], [`cloudtrail`], [`alarms`]) return
+//! raw documents; shaping them into canonical kinds is [`crate::normalize::aws`]. Buckets' and keys' tags come
 //! from one Resource Groups Tagging API listing per region where it can be read ([`tagging`]).
 //! IAM is global: it is read once per account, and so are the account's enabled regions
 //! (`ec2:DescribeRegions`, which also picks the regions of `--all-regions`). Every account and
@@ -33,6 +33,7 @@ pub mod alarms;
 pub mod apigateway;
 pub mod call;
 pub mod client;
+pub mod cloudtrail;
 pub mod config;
 pub mod ec2;
 pub mod elasticache;
@@ -542,13 +543,19 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
         };
         // Boxed: in debug builds the inline SDK futures would make the polling thread's
         // stack frames large enough to overflow a 2 MiB thread (a test thread, a worker).
-        let ((recorders, buckets), identity, regional, enabled, metric_alarms) = tokio::join!(
+        // The trails are listed once: their state documents, and the alarms built on them.
+        let trails = async {
+            let (trails, docs) = cloudtrail::collect(&ctx, &home).await;
+            (docs, alarms::collect(&ctx, &home, &trails).await)
+        };
+        let ((recorders, buckets), identity, regional, enabled, (trail_states, metric_alarms)) = tokio::join!(
             Box::pin(storage),
             Box::pin(iam::collect(&ctx, &home, options.credential_report_wait)),
             Box::pin(per_region),
             Box::pin(enabled),
-            Box::pin(alarms::collect(&ctx, &home)),
+            Box::pin(trails),
         );
+        raws.extend(trail_states);
         raws.extend(recorders);
         raws.extend(buckets);
         raws.push(identity);

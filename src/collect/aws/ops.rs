@@ -96,6 +96,7 @@ ops! {
     LOGS_DESCRIBE_METRIC_FILTERS = "logs", "DescribeMetricFilters", "logs:DescribeMetricFilters";
     CLOUDTRAIL_DESCRIBE_TRAILS = "cloudtrail", "DescribeTrails", "cloudtrail:DescribeTrails";
     CLOUDTRAIL_GET_TRAIL_STATUS = "cloudtrail", "GetTrailStatus", "cloudtrail:GetTrailStatus";
+    CLOUDTRAIL_GET_EVENT_SELECTORS = "cloudtrail", "GetEventSelectors", "cloudtrail:GetEventSelectors";
     CLOUDWATCH_DESCRIBE_ALARMS_FOR_METRIC = "cloudwatch", "DescribeAlarmsForMetric", "cloudwatch:DescribeAlarmsForMetric";
     SNS_LIST_SUBSCRIPTIONS_BY_TOPIC = "sns", "ListSubscriptionsByTopic", "sns:ListSubscriptionsByTopic";
 }

@@ -79,6 +79,13 @@ pub enum RawKind {
     /// The CIS 4.x metric-filter alarms of one account: `{"MetricAlarms": [..] | unknown,
     /// "Sources": {..}}`, joined from CloudTrail, CloudWatch Logs, CloudWatch and SNS.
     MetricAlarms,
+    /// One CloudTrail trail's state (address: the trail ARN): `{"TrailARN", "Name",
+    /// "HomeRegion", "GetTrailStatus": {"IsLogging"} | unknown, "GetEventSelectors":
+    /// {"EventSelectors", "AdvancedEventSelectors"} | unknown}`. Joined onto the trail's
+    /// `aws.cloudtrail.trail` (built from its Config item) by ARN. A failed `DescribeTrails`
+    /// is one document `arn:PARTITION:cloudtrail:HOME:ACCOUNT:trail/*` with
+    /// `{"DescribeTrails": unknown}`: the account's trails carry its reason.
+    TrailState,
 }
 
 /// One raw document with its provenance.

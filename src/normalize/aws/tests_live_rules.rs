@@ -646,9 +646,10 @@ fn cloudtrail_trails() {
     ] {
         assert_eq!(judge(rule, TRAIL_FOREIGN), "unknown", "{rule}");
     }
-    // Whether a trail is logging and what its event selectors record are not in the item
-    // (cloudtrail:GetTrailStatus / GetEventSelectors are not called for it): a single-region
-    // trail fails on that alone, the rest cannot pass.
+    // Whether a trail is logging and what its event selectors record are not in the item:
+    // without the trail's state document (cloudtrail:GetTrailStatus / GetEventSelectors, see
+    // `cloudtrail_trail_state_is_joined_live`) a single-region trail fails on that alone, the
+    // rest cannot pass.
     assert_eq!(judge("cloudtrail-multi-region-enabled", TRAIL_BAD), "fail");
     assert_eq!(
         judge("cloudtrail-multi-region-enabled", TRAIL_OK),
@@ -656,4 +657,192 @@ fn cloudtrail_trails() {
     );
     assert_eq!(judge("cloudtrail-s3-data-events", TRAIL_OK), "unknown");
     assert_eq!(judge("cloudtrail-s3-data-events", TRAIL_BAD), "unknown");
+}
+
+/// A trail's state as `crate::collect::aws::cloudtrail` records it.
+fn trail_state(name: &str, status: Value, selectors: Value) -> RawResource {
+    let arn = format!("arn:aws:cloudtrail:eu-west-1:123456789012:trail/{name}");
+    raw(
+        RawKind::TrailState,
+        &arn,
+        &[
+            "cloudtrail:DescribeTrails",
+            "cloudtrail:GetTrailStatus",
+            "cloudtrail:GetEventSelectors",
+        ],
+        json!({
+            "TrailARN": arn, "Name": name, "HomeRegion": "eu-west-1",
+            "GetTrailStatus": status, "GetEventSelectors": selectors,
+        }),
+    )
+}
+
+fn logging(b: bool) -> Value {
+    json!({ "IsLogging": b })
+}
+
+/// All management events and S3 object-level events of every bucket, as the console sets it.
+fn all_s3_data() -> Value {
+    json!({
+        "EventSelectors": [{
+            "ReadWriteType": "All", "IncludeManagementEvents": true,
+            "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}],
+            "ExcludeManagementEventSources": []
+        }],
+        "AdvancedEventSelectors": []
+    })
+}
+
+fn trail_arn(name: &str) -> String {
+    format!("arn:aws:cloudtrail:eu-west-1:123456789012:trail/{name}")
+}
+
+#[test]
+fn cloudtrail_trail_state_is_joined_live() {
+    let names = [
+        "audit",
+        "stopped",
+        "mgmt",
+        "denied",
+        "advanced",
+        "status-denied",
+    ];
+    let mut raws: Vec<RawResource> = names
+        .iter()
+        .map(|n| {
+            item(
+                "AWS::CloudTrail::Trail",
+                &trail_arn(n),
+                trail(n, "audit-logs", true),
+                json!({}),
+            )
+        })
+        .collect();
+    let denied = unknown("cloudtrail:GetEventSelectors denied: AccessDeniedException");
+    raws.extend([
+        trail_state("audit", logging(true), all_s3_data()),
+        trail_state("stopped", logging(false), all_s3_data()),
+        trail_state(
+            "mgmt",
+            logging(true),
+            json!({"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": true,
+                "DataResources": [], "ExcludeManagementEventSources": []}]}),
+        ),
+        trail_state("denied", logging(true), denied.clone()),
+        trail_state(
+            "advanced",
+            logging(true),
+            json!({"AdvancedEventSelectors": [
+                {"Name": "management", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]},
+                {"Name": "s3", "FieldSelectors": [
+                    {"Field": "eventCategory", "Equals": ["Data"]},
+                    {"Field": "resources.type", "Equals": ["AWS::S3::Object"]}
+                ]}
+            ]}),
+        ),
+        trail_state(
+            "status-denied",
+            unknown("cloudtrail:GetTrailStatus denied: AccessDeniedException"),
+            all_s3_data(),
+        ),
+        // A trail the inventory did not read: no resource of its own.
+        trail_state("unread", logging(true), all_s3_data()),
+        bucket("audit-logs", true, false, true),
+    ]);
+    let (rs, judge) = judged_mixed(&raws);
+    assert!(rs.iter().all(|r| r.address != trail_arn("unread")));
+    for r in rs.iter().filter(|r| r.kind == "aws.cloudtrail.trail") {
+        crate::normalize::terraform::tests::validate_against_schema(r);
+    }
+
+    let audit = get(&rs, &trail_arn("audit"));
+    assert_eq!(audit.attributes["is_logging"], json!(true));
+    assert_eq!(
+        audit.attributes["event_selectors"],
+        json!([{
+            "read_write_type": "All", "include_management_events": true,
+            "exclude_management_event_sources": [],
+            "data_resources": [{"type": "AWS::S3::Object", "values": ["arn:aws:s3"]}]
+        }])
+    );
+    assert_eq!(audit.attributes["advanced_event_selectors"], json!([]));
+    for (attribute, operation) in [
+        ("is_logging", "cloudtrail:GetTrailStatus"),
+        ("event_selectors", "cloudtrail:GetEventSelectors"),
+        ("advanced_event_selectors", "cloudtrail:GetEventSelectors"),
+    ] {
+        assert_eq!(
+            audit.provenance.attribute_sources[attribute].operation, operation,
+            "{attribute}"
+        );
+    }
+    assert!(audit
+        .provenance
+        .api_calls
+        .contains(&"cloudtrail:GetEventSelectors".to_owned()));
+    let adv = get(&rs, &trail_arn("advanced"));
+    assert_eq!(
+        adv.attributes["advanced_event_selectors"][1]["field_selectors"][1],
+        json!({"field": "resources.type", "equals": ["AWS::S3::Object"], "not_equals": [],
+            "starts_with": [], "not_starts_with": [], "ends_with": [], "not_ends_with": []})
+    );
+    assert_eq!(adv.attributes["event_selectors"], json!([]));
+    let d = get(&rs, &trail_arn("denied"));
+    assert!(reason(d, "event_selectors").contains("cloudtrail:GetEventSelectors denied"));
+    assert!(reason(d, "advanced_event_selectors").contains("AccessDeniedException"));
+    assert!(reason(get(&rs, &trail_arn("status-denied")), "is_logging")
+        .contains("cloudtrail:GetTrailStatus denied"));
+
+    let multi = "cloudtrail-multi-region-enabled";
+    let s3 = "cloudtrail-s3-data-events";
+    let arn = |n: &str| trail_arn(n);
+    for (name, multi_verdict, s3_verdict) in [
+        ("audit", "pass", "pass"),
+        ("stopped", "fail", "pass"),
+        ("mgmt", "pass", "fail"),
+        ("denied", "unknown", "unknown"),
+        ("advanced", "pass", "pass"),
+        ("status-denied", "unknown", "pass"),
+    ] {
+        assert_eq!(judge(multi, &arn(name)), multi_verdict, "{multi} {name}");
+        assert_eq!(judge(s3, &arn(name)), s3_verdict, "{s3} {name}");
+    }
+}
+
+#[test]
+fn a_failed_trail_listing_is_unknown_with_its_reason() {
+    let denied = unknown("cloudtrail:DescribeTrails denied: AccessDeniedException");
+    let (rs, judge) = judged_mixed(&[
+        item(
+            "AWS::CloudTrail::Trail",
+            &trail_arn("audit"),
+            trail("audit", "audit-logs", true),
+            json!({}),
+        ),
+        raw(
+            RawKind::TrailState,
+            "arn:aws:cloudtrail:eu-west-1:123456789012:trail/*",
+            &["cloudtrail:DescribeTrails"],
+            json!({ "DescribeTrails": denied }),
+        ),
+    ]);
+    let t = get(&rs, &trail_arn("audit"));
+    for attribute in ["is_logging", "event_selectors", "advanced_event_selectors"] {
+        assert_eq!(
+            reason(t, attribute),
+            "cloudtrail:DescribeTrails denied: AccessDeniedException"
+        );
+        assert_eq!(
+            t.provenance.attribute_sources[attribute].operation,
+            "cloudtrail:DescribeTrails"
+        );
+    }
+    assert_eq!(
+        judge("cloudtrail-multi-region-enabled", &trail_arn("audit")),
+        "unknown"
+    );
+    assert_eq!(
+        judge("cloudtrail-s3-data-events", &trail_arn("audit")),
+        "unknown"
+    );
 }
