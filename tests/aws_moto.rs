@@ -4570,3 +4570,79 @@ async fn trail_status_and_event_selectors_are_collected() {
     }
     faults(&ep, json!([]));
 }
+
+// --- Collectors left out (`--skip-service`) ------------------------------------------------
+
+/// A skipped collector makes no call, and what it would have read is unknown ("not
+/// collected"), so its rules say `unknown`, never `pass`; the snapshot lists what was skipped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn skipped_services_make_no_calls_and_leave_their_facts_unknown() {
+    let Some(ep) = endpoint() else { return };
+    let _serial = SERIAL.lock().await;
+    reset(&ep);
+    seed_ec2(&ep).await;
+    http(&ep, "DELETE", "/__vouch/calls", "");
+    let mut o = options(&ep);
+    o.skip = [
+        aws::Service::Ec2,
+        aws::Service::AccessAnalyzer,
+        aws::Service::Elasticache,
+        aws::Service::Waf,
+        aws::Service::Apigateway,
+        aws::Service::SecurityServices,
+        aws::Service::CloudwatchLogs,
+        aws::Service::Cloudtrail,
+    ]
+    .into_iter()
+    .collect();
+    let snap = aws::collect(&o).await.unwrap();
+    assert_eq!(snap.skipped_services.len(), 8);
+
+    let (calls, _) = seen(&ep);
+    for op in [
+        "GetEbsEncryptionByDefault",
+        "DescribeSnapshots",
+        "ListAnalyzers",
+        "DescribeReplicationGroups",
+        "ListLoggingConfigurations",
+        "GetRestApis",
+        "DescribeHub",
+        "BatchGetAccountStatus",
+        "GetMacieSession",
+        "DescribeLogGroups",
+        "DescribeTrails",
+    ] {
+        assert!(!calls.iter().any(|c| c == op), "{op} called: {calls:?}");
+    }
+    // The always-read collectors still ran.
+    assert!(calls.iter().any(|c| c == "ListBuckets"), "{calls:?}");
+
+    let outcomes = judge(&snap);
+    let ebs = find(
+        &snap,
+        "aws.ec2.ebs_encryption_by_default",
+        &format!("us-east-1:{ACCOUNT}:ebs-encryption-by-default"),
+    );
+    assert!(
+        unknown_reason(&ebs.attributes["encryption_by_default"])
+            .unwrap()
+            .contains("not collected"),
+        "{}",
+        ebs.attributes
+    );
+    assert_eq!(
+        status_of(&outcomes, "ebs-encryption", &ebs.address),
+        "unknown"
+    );
+    let hub = find(
+        &snap,
+        "aws.securityhub.hub",
+        "us-east-1:123456789012:hub/default",
+    );
+    assert_eq!(
+        status_of(&outcomes, "securityhub-enabled", &hub.address),
+        "unknown"
+    );
+    let account = find(&snap, "aws.account", ":account");
+    assert!(unknown_reason(&account.attributes["metric_alarms"]).is_some());
+}

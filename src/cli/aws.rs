@@ -77,6 +77,11 @@ pub struct AwsArgs {
     /// state come from one Resource Groups Tagging API listing per region.
     #[arg(long, value_enum, default_value_t = S3SourceArg::Auto, value_name = "SOURCE")]
     pub s3_source: S3SourceArg,
+    /// Leave a collector out (repeatable): its facts become "not collected" unknowns, so
+    /// the rules that need them say `unknown`, never `pass`; the snapshot lists what was
+    /// skipped. AWS Config, S3, KMS, GuardDuty, IAM and the region listing are always read.
+    #[arg(long = "skip-service", value_enum, value_name = "SERVICE")]
+    pub skip_services: Vec<aws::Service>,
     /// Collect only shard I of N of the --assume-role accounts (`I/N`, 1-based), so that
     /// independent jobs can split an organization; `vouch scan --snapshot` merges them.
     #[arg(long, value_name = "I/N")]
@@ -113,6 +118,7 @@ impl AwsArgs {
             max_attempts: self.max_attempts.max(1),
             config_aggregator: self.config_aggregator.clone(),
             s3_source: self.s3_source.into(),
+            skip: self.skip_services.iter().copied().collect(),
             progress,
             ..AwsOptions::default()
         })

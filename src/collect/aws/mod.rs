@@ -63,6 +63,34 @@ use raw::RawResource;
 
 use crate::model::{Diagnostic, DiagnosticLevel, Snapshot};
 
+/// A collector a run can leave out (`--skip-service`). What it would have read is then what a
+/// snapshot written before vouch called the service holds: the stand-ins' unknowns ("not
+/// collected"), so the rules that need it say `unknown`, never `pass`. AWS Config, S3, KMS,
+/// GuardDuty, IAM and the account's regions are always read: the other collectors and the
+/// account-scope kinds build on them.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Service {
+    /// EBS encryption by default and EBS snapshots.
+    Ec2,
+    /// IAM Access Analyzer analyzers.
+    AccessAnalyzer,
+    /// ElastiCache replication groups.
+    Elasticache,
+    /// WAF logging configurations and public ALBs' web ACLs.
+    Waf,
+    /// API Gateway REST methods and HTTP/WebSocket routes.
+    Apigateway,
+    /// Security Hub, Inspector and Macie.
+    SecurityServices,
+    /// CloudWatch Logs log groups.
+    CloudwatchLogs,
+    /// CloudTrail trails' status and event selectors, and the CIS metric-filter alarms.
+    Cloudtrail,
+}
+
 /// Version of the [`AwsSnapshot`] JSON layout; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -122,6 +150,8 @@ pub struct AwsOptions {
     pub credential_report_wait: Duration,
     /// Where S3 bucket settings are read from: AWS Config items or the S3 API.
     pub s3_source: s3::S3Source,
+    /// Collectors left out (`--skip-service`).
+    pub skip: std::collections::BTreeSet<Service>,
     /// Show a progress bar on stderr.
     pub progress: bool,
 }
@@ -144,6 +174,7 @@ impl Default for AwsOptions {
             config_aggregator: None,
             credential_report_wait: Duration::from_secs(60),
             s3_source: s3::S3Source::Auto,
+            skip: std::collections::BTreeSet::new(),
             progress: false,
         }
     }
@@ -201,6 +232,10 @@ pub struct AwsSnapshot {
     /// Sorted. Empty in snapshots written before vouch recorded it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub config_coverage: Vec<config::ConfigCoverage>,
+    /// Collectors the run left out (`--skip-service`): their kinds hold "not collected"
+    /// unknowns. Empty in snapshots written before the option existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped_services: Vec<Service>,
     /// Normalized resources (source `aws`); one warning diagnostic per failed call.
     pub snapshot: Snapshot,
 }
@@ -467,6 +502,7 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
         let recorders = futures::FutureExt::shared(Box::pin(futures::future::join_all(
             regions.iter().map(|r| config::recorder(&ctx, r)),
         )));
+        let on = |service: Service| !options.skip.contains(&service);
         let per_region = futures::future::join_all(regions.iter().map(|region| {
             let ctx = ctx.clone();
             let recorders = recorders.clone();
@@ -481,25 +517,71 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
                     let (items, coverage) = config::collect(&ctx, region, decisions).await;
                     // WAF: logging configurations, and the web ACL of each public ALB the
                     // inventory holds.
-                    let waf = wafv2::collect(&ctx, region, &items).await;
+                    let waf = if on(Service::Waf) {
+                        wafv2::collect(&ctx, region, &items).await
+                    } else {
+                        Vec::new()
+                    };
                     (items, waf, coverage)
+                };
+                let ec2 = async {
+                    if on(Service::Ec2) {
+                        ec2::collect(&ctx, region).await
+                    } else {
+                        Vec::new()
+                    }
+                };
+                let analyzers = async {
+                    if on(Service::AccessAnalyzer) {
+                        vec![access_analyzer::collect(&ctx, region).await]
+                    } else {
+                        Vec::new()
+                    }
+                };
+                let cache = async {
+                    if on(Service::Elasticache) {
+                        elasticache::collect(&ctx, region).await
+                    } else {
+                        Vec::new()
+                    }
+                };
+                let apis = async {
+                    if on(Service::Apigateway) {
+                        apigateway::collect(&ctx, region).await
+                    } else {
+                        Vec::new()
+                    }
+                };
+                let sec = async {
+                    if on(Service::SecurityServices) {
+                        security::collect(&ctx, region).await
+                    } else {
+                        Vec::new()
+                    }
+                };
+                let logs = async {
+                    if on(Service::CloudwatchLogs) {
+                        logs::collect(&ctx, region).await
+                    } else {
+                        Vec::new()
+                    }
                 };
                 let (mut a, b, (c, waf, coverage), d, e, cache, apis, sec, logs) = tokio::join!(
                     kms::collect(&ctx, region),
                     Box::pin(guardduty::collect(&ctx, region)),
                     Box::pin(inventory),
-                    Box::pin(ec2::collect(&ctx, region)),
-                    Box::pin(access_analyzer::collect(&ctx, region)),
-                    Box::pin(elasticache::collect(&ctx, region)),
-                    Box::pin(apigateway::collect(&ctx, region)),
-                    Box::pin(security::collect(&ctx, region)),
-                    Box::pin(logs::collect(&ctx, region)),
+                    Box::pin(ec2),
+                    Box::pin(analyzers),
+                    Box::pin(cache),
+                    Box::pin(apis),
+                    Box::pin(sec),
+                    Box::pin(logs),
                 );
                 a.extend(b);
                 a.extend(c);
                 a.extend(waf);
                 a.extend(d);
-                a.push(e);
+                a.extend(e);
                 a.extend(cache);
                 a.extend(apis);
                 a.extend(sec);
@@ -545,8 +627,11 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
         // stack frames large enough to overflow a 2 MiB thread (a test thread, a worker).
         // The trails are listed once: their state documents, and the alarms built on them.
         let trails = async {
+            if !on(Service::Cloudtrail) {
+                return (Vec::new(), None);
+            }
             let (trails, docs) = cloudtrail::collect(&ctx, &home).await;
-            (docs, alarms::collect(&ctx, &home, &trails).await)
+            (docs, Some(alarms::collect(&ctx, &home, &trails).await))
         };
         let ((recorders, buckets), identity, regional, enabled, (trail_states, metric_alarms)) = tokio::join!(
             Box::pin(storage),
@@ -560,7 +645,7 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
         raws.extend(buckets);
         raws.push(identity);
         raws.push(enabled);
-        raws.push(metric_alarms);
+        raws.extend(metric_alarms);
         let mut account_coverage = Vec::new();
         for (region_raws, coverage) in regional {
             raws.extend(region_raws);
@@ -658,6 +743,7 @@ pub async fn collect(options: &AwsOptions) -> Result<AwsSnapshot, AwsError> {
         complete,
         failed_calls,
         fallback_calls,
+        skipped_services: options.skip.iter().copied().collect(),
         guardduty_findings,
         config_coverage,
         snapshot,
