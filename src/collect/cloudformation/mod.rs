@@ -147,17 +147,19 @@ pub fn load(paths: &[PathBuf], options: &CfnOptions) -> Output {
             nested.insert(child);
         }
     }
+    // Consumed: each template's tree is freed once it is evaluated, so the trees and the
+    // evaluated resources are never all in memory together.
     let processed: Vec<Output> = parsed
-        .par_iter()
+        .into_par_iter()
         .filter_map(|(path, display, doc)| {
-            let canonical = canonical(path);
+            let canonical = canonical(&path);
             if nested.contains(&canonical) {
                 return None;
             }
             let mut loader = base.fork();
             let overrides = loader.root_overrides.clone();
             let mut chain = vec![canonical];
-            loader.process(path, display, display, doc, "", &overrides, &mut chain);
+            loader.process(&path, &display, &display, &doc, "", &overrides, &mut chain);
             Some(loader.out)
         })
         .collect();
