@@ -210,6 +210,13 @@ def main():
             config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": log_buckets[r]})
             config.start_configuration_recorder(ConfigurationRecorderName="default")
             recorders[r] = "default"
+    # moto builds a region's EC2 backend (default VPC, subnets, security groups, ...) on its
+    # first EC2 request, about a second of its CPU; real AWS has no such cost. vouch lists the
+    # account's regions through EC2 on every run, so the backends are built here, during
+    # seeding, not inside the first timed run. (Prowler's S3, KMS and GuardDuty checks make no
+    # EC2 request.)
+    for r in REGIONS:
+        client("ec2", r).describe_regions()
     manifest = {"account": account, "buckets": buckets, "log_buckets": log_buckets, "keys": keys,
                 "guardduty": {"us-east-1": detector}, "config_recorders": recorders}
     with open(manifest_path, "w") as f:
