@@ -49,6 +49,8 @@ mod tests_live_rules;
 mod tests_logs;
 #[cfg(test)]
 mod tests_security;
+#[cfg(test)]
+mod tests_support;
 mod trails;
 
 /// Kind of the per-region AWS Config recorder fact (no schema yet on the normalize branch).

@@ -6,24 +6,24 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::OnceLock;
 
 use serde_json::{json, Value};
 
-use super::normalize;
+use super::tests_support::{policies, Judged};
 use crate::collect::aws::config::{ConfigCoverage, CoverageStatus, RESOURCE_TYPES};
 use crate::collect::aws::raw::{RawKind, RawResource};
-use crate::engine::{Outcome, PolicySet};
-use crate::model::{unknown_reason, Resource, Snapshot};
+use crate::model::{unknown_reason, Resource};
 use crate::rulesets::{ControlStatus, Ruleset};
+
+/// [`Judged::of`], every resource in the seeded account.
+fn judged(raws: &[RawResource]) -> Judged {
+    Judged::checked(raws, |r| {
+        assert_eq!(r.account.as_deref(), Some(ACCOUNT), "{}", r.address);
+    })
+}
 
 const ACCOUNT: &str = "123456789012";
 const AT: &str = "2026-06-01T02:00:00Z";
-
-fn policies() -> &'static PolicySet {
-    static SET: OnceLock<PolicySet> = OnceLock::new();
-    SET.get_or_init(|| PolicySet::load(&[], &Default::default()).unwrap())
-}
 
 fn raw(kind: RawKind, arn: &str, region: Option<&str>, data: Value) -> RawResource {
     RawResource {
@@ -107,56 +107,6 @@ fn stopped() -> Value {
         "RecorderStatus": [{"Name": "default", "Recording": false, "LastStatus": "SUCCESS", "LastStopTime": "2026-05-01T00:00:00Z"}]})
 }
 
-struct Judged {
-    resources: Vec<Resource>,
-    outcomes: Vec<Outcome>,
-}
-
-impl Judged {
-    fn of(raws: &[RawResource]) -> Self {
-        let mut resources = normalize(raws);
-        resources.sort_by(|a, b| (&a.address, &a.kind).cmp(&(&b.address, &b.kind)));
-        for r in &resources {
-            crate::normalize::terraform::tests::validate_against_schema(r);
-            assert!(r.provenance.collected_at.is_some(), "{}", r.address);
-            assert!(!r.provenance.api_calls.is_empty(), "{}", r.address);
-            assert_eq!(r.account.as_deref(), Some(ACCOUNT), "{}", r.address);
-        }
-        let snapshot = Snapshot {
-            resources: resources.clone(),
-            ..Snapshot::default()
-        };
-        let outcomes = crate::scan::judge(&snapshot, policies(), &Default::default()).outcomes;
-        Self {
-            resources,
-            outcomes,
-        }
-    }
-
-    fn get(&self, kind: &str, address: &str) -> &Resource {
-        self.resources
-            .iter()
-            .find(|r| r.kind == kind && r.address == address)
-            .unwrap_or_else(|| panic!("no {kind} {address}: {:?}", self.addresses(kind)))
-    }
-
-    fn addresses(&self, kind: &str) -> Vec<&str> {
-        self.resources
-            .iter()
-            .filter(|r| r.kind == kind)
-            .map(|r| r.address.as_str())
-            .collect()
-    }
-
-    fn status(&self, rule: &str, address: &str) -> String {
-        self.outcomes
-            .iter()
-            .find(|o| o.rule_id == rule && o.resource.address == address)
-            .map(|o| o.status.as_str().to_owned())
-            .unwrap_or_else(|| panic!("no {rule} outcome on {address}"))
-    }
-}
-
 fn reason(r: &Resource, attr: &str) -> String {
     unknown_reason(&r.attributes[attr])
         .unwrap_or_else(|| panic!("{attr} of {} is known: {}", r.address, r.attributes[attr]))
@@ -169,7 +119,7 @@ fn reason(r: &Resource, attr: &str) -> String {
 #[test]
 fn no_stand_in_ever_passes_or_fails() {
     let region = "eu-west-1";
-    let j = Judged::of(&[scope(region), coverage(every_type(region, no_recorder()))]);
+    let j = judged(&[scope(region), coverage(every_type(region, no_recorder()))]);
     let stand_ins: Vec<&Resource> = j.resources.iter().filter(|r| r.arn.is_none()).collect();
     let kinds: BTreeSet<&str> = stand_ins.iter().map(|r| r.kind.as_str()).collect();
     for (rtype, kind) in super::coverage::stand_in_table() {
@@ -285,7 +235,7 @@ fn no_stand_in_ever_passes_or_fails() {
 /// The kinds with rules that no live source enumerates have a stand-in in every region too.
 #[test]
 fn kinds_no_source_enumerates_are_unknown_in_every_region() {
-    let j = Judged::of(&[scope("eu-west-1")]);
+    let j = judged(&[scope("eu-west-1")]);
     for (kind, address, api) in [
         (
             "aws.cloudwatch.log_group",
@@ -355,7 +305,7 @@ fn kinds_no_source_enumerates_are_unknown_in_every_region() {
         Some("us-east-1"),
         json!({"Exists": false}),
     );
-    let j = Judged::of(&[scope("us-east-1"), none]);
+    let j = judged(&[scope("us-east-1"), none]);
     assert!(j.addresses("aws.guardduty.finding").is_empty());
 }
 
@@ -392,7 +342,7 @@ fn stand_ins_follow_each_regions_coverage() {
                 "Policy": "{\"Version\":\"2012-10-17\",\"Statement\":[]}"},
             "supplementaryConfiguration": {}}),
     );
-    let j = Judged::of(&[
+    let j = judged(&[
         scope("us-east-1"),
         scope("eu-west-1"),
         scope("eu-west-2"),
@@ -517,7 +467,7 @@ fn instances_without_patch_compliance_are_unknown() {
             Some(2),
         ),
     ];
-    let j = Judged::of(&[
+    let j = judged(&[
         instance("i-0aaa"),
         instance("i-0bbb"),
         patch,
@@ -534,7 +484,7 @@ fn instances_without_patch_compliance_are_unknown() {
     assert_eq!(u.provenance.joined, vec![silent.to_owned()]);
     assert_eq!(j.status("ssm-patch-compliance", silent), "unknown");
     // Patch compliance not recorded: a region stand-in instead.
-    let j = Judged::of(&[
+    let j = judged(&[
         instance("i-0bbb"),
         coverage(vec![
             record(
@@ -574,14 +524,14 @@ fn items_that_are_not_current_are_unknown() {
                 "supplementaryConfiguration": {}}),
         )
     };
-    let j = Judged::of(&[item("OK")]);
+    let j = judged(&[item("OK")]);
     assert_eq!(j.status("ebs-encryption", arn), "pass");
     for status in [
         "ResourceNotRecorded",
         "ResourceDeleted",
         "ResourceDeletedNotRecorded",
     ] {
-        let j = Judged::of(&[item(status)]);
+        let j = judged(&[item(status)]);
         assert!(reason(j.get("aws.ec2.volume", arn), "encrypted").contains(status));
         assert_eq!(j.status("ebs-encryption", arn), "unknown");
     }
@@ -591,7 +541,7 @@ fn items_that_are_not_current_are_unknown() {
 /// region's recorder is stopped: the per-kind stand-ins carry them.
 #[test]
 fn a_stopped_recorder_rolls_controls_up_to_unknown() {
-    let j = Judged::of(&[
+    let j = judged(&[
         scope("eu-west-1"),
         coverage(every_type("eu-west-1", stopped())),
     ]);

@@ -5,15 +5,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeSet;
-use std::sync::OnceLock;
 
 use serde_json::{json, Value};
 
 use super::iam::{parse_csv, parse_report_csv, CredentialReport};
-use super::normalize;
+use super::tests_support::{policies, Judged};
 use crate::collect::aws::raw::{RawKind, RawResource};
-use crate::engine::PolicySet;
-use crate::model::{unknown, unknown_reason, Resource, Snapshot};
+use crate::model::{unknown, unknown_reason, Resource};
 use crate::rulesets::{ControlStatus, Coverage, Ruleset};
 
 const ACCOUNT: &str = "123456789012";
@@ -111,61 +109,6 @@ fn scope(region: &str) -> RawResource {
     }
 }
 
-fn policies() -> &'static PolicySet {
-    static SET: OnceLock<PolicySet> = OnceLock::new();
-    SET.get_or_init(|| PolicySet::load(&[], &Default::default()).unwrap())
-}
-
-struct Judged {
-    resources: Vec<Resource>,
-    outcomes: Vec<crate::engine::Outcome>,
-}
-
-impl Judged {
-    fn of(raws: &[RawResource]) -> Self {
-        let mut resources = normalize(raws);
-        resources.sort_by(|a, b| (&a.address, &a.kind).cmp(&(&b.address, &b.kind)));
-        for r in &resources {
-            crate::normalize::terraform::tests::validate_against_schema(r);
-            assert!(r.provenance.collected_at.is_some(), "{}", r.address);
-            assert!(!r.provenance.api_calls.is_empty(), "{}", r.address);
-        }
-        let snapshot = Snapshot {
-            resources: resources.clone(),
-            ..Snapshot::default()
-        };
-        let outcomes = crate::scan::judge(&snapshot, policies(), &Default::default()).outcomes;
-        Self {
-            resources,
-            outcomes,
-        }
-    }
-
-    fn get(&self, kind: &str, address: &str) -> &Resource {
-        self.resources
-            .iter()
-            .find(|r| r.kind == kind && r.address == address)
-            .unwrap_or_else(|| panic!("no {kind} {address}"))
-    }
-
-    fn status(&self, rule: &str, address: &str) -> String {
-        self.outcome(rule, address).status.as_str().to_owned()
-    }
-
-    fn outcome(&self, rule: &str, address: &str) -> &crate::engine::Outcome {
-        self.outcomes
-            .iter()
-            .find(|o| o.rule_id == rule && o.resource.address == address)
-            .unwrap_or_else(|| panic!("no {rule} outcome on {address}"))
-    }
-
-    /// The outcome's messages and the unknown reasons it observed.
-    fn evidence_text(&self, rule: &str, address: &str) -> String {
-        let o = self.outcome(rule, address);
-        serde_json::to_string(&o.evidence).unwrap()
-    }
-}
-
 fn user(name: &str) -> String {
     format!("arn:aws:iam::{ACCOUNT}:user/{name}")
 }
@@ -252,7 +195,7 @@ fn account_facts_from_summary_devices_report_and_policies() {
     assert_eq!(j.status("iam-support-role", ROOT), "pass");
     assert_eq!(j.status("iam-access-analyzer-enabled", ROOT), "unknown");
     assert!(j
-        .evidence_text("iam-access-analyzer-enabled", ROOT)
+        .evidence("iam-access-analyzer-enabled", ROOT)
         .contains("access-analyzer:ListAnalyzers"));
 
     let policy = j.get("aws.iam.password_policy", POLICY);
@@ -440,16 +383,16 @@ fn a_denied_report_makes_the_user_rules_unknown_never_pass() {
         ] {
             assert_eq!(j.status(rule, &address), "unknown", "{rule} {address}");
             assert!(
-                j.evidence_text(rule, &address).contains(denied),
+                j.evidence(rule, &address).contains(denied),
                 "{rule} {address}: {}",
-                j.evidence_text(rule, &address)
+                j.evidence(rule, &address)
             );
         }
     }
     assert_eq!(j.get("aws.iam.user", &stand_in).arn, None);
     // Root usage comes from the report too; root MFA does not.
     assert_eq!(j.status("iam-root-not-used", ROOT), "unknown");
-    assert!(j.evidence_text("iam-root-not-used", ROOT).contains(denied));
+    assert!(j.evidence("iam-root-not-used", ROOT).contains(denied));
     assert_eq!(j.status("iam-root-mfa", ROOT), "pass");
 }
 
@@ -481,7 +424,7 @@ fn a_denied_summary_falls_back_to_the_report_root_row() {
         "iam-support-role",
     ] {
         assert_eq!(j.status(rule, ROOT), "unknown", "{rule}");
-        assert!(j.evidence_text(rule, ROOT).contains("denied: AccessDenied"));
+        assert!(j.evidence(rule, ROOT).contains("denied: AccessDenied"));
     }
     assert_eq!(j.status("iam-password-policy", POLICY), "unknown");
 }
@@ -555,7 +498,7 @@ fn every_region_read_has_the_region_scope_kinds() {
     ] {
         assert_eq!(j.status(rule, &account), "unknown", "{rule}");
         assert!(j
-            .evidence_text(rule, &account)
+            .evidence(rule, &account)
             .contains("logs:DescribeMetricFilters"));
     }
 }

@@ -4,14 +4,12 @@
 //! with a compliant and a non-compliant item judged by the embedded rules.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::sync::OnceLock;
-
 use serde_json::{json, Value};
 
 use super::normalize;
+use super::tests_support::policies;
 use crate::collect::aws::config::RESOURCE_TYPES;
 use crate::collect::aws::raw::{RawKind, RawResource};
-use crate::engine::PolicySet;
 use crate::model::{unknown_reason, Resource, Snapshot};
 
 pub(super) fn item(
@@ -39,11 +37,6 @@ pub(super) fn item(
             "supplementaryConfiguration": supplementary,
         }),
     }
-}
-
-fn policies() -> &'static PolicySet {
-    static SET: OnceLock<PolicySet> = OnceLock::new();
-    SET.get_or_init(|| PolicySet::load(&[], &Default::default()).unwrap())
 }
 
 /// Normalizes, checks every resource against its kind's schema, and judges them.

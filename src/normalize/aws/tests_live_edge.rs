@@ -4,14 +4,12 @@
 //! unknowns naming the call and error code.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::sync::OnceLock;
-
 use serde_json::{json, Value};
 
 use super::normalize;
 use super::tests_items::{get, item, reason};
+use super::tests_support::policies;
 use crate::collect::aws::raw::{RawKind, RawResource};
-use crate::engine::PolicySet;
 use crate::model::{unknown, Resource, Snapshot};
 
 const ACCOUNT: &str = "123456789012";
@@ -35,11 +33,6 @@ fn scope() -> RawResource {
         &format!("arn:aws::{REGION}:{ACCOUNT}:region"),
         json!({}),
     )
-}
-
-fn policies() -> &'static PolicySet {
-    static SET: OnceLock<PolicySet> = OnceLock::new();
-    SET.get_or_init(|| PolicySet::load(&[], &Default::default()).unwrap())
 }
 
 /// Normalizes, checks every resource of `kinds` against its schema, and judges them all.

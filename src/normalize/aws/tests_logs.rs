@@ -4,14 +4,11 @@
 //! resource is checked against its kind's schema and judged by the embedded rules.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::sync::OnceLock;
-
 use serde_json::{json, Value};
 
-use super::normalize;
+use super::tests_support::Judged;
 use crate::collect::aws::raw::{RawKind, RawResource};
-use crate::engine::PolicySet;
-use crate::model::{unknown, unknown_reason, Resource, Snapshot};
+use crate::model::{unknown, unknown_reason};
 
 const ACCOUNT: &str = "123456789012";
 const REGION: &str = "eu-west-1";
@@ -78,57 +75,6 @@ fn alarms(list: Value) -> RawResource {
             "Sources": {"metric_alarms": {"operation": "logs:DescribeMetricFilters", "note": "the metric filters on the trails' log groups"}},
         }),
     )
-}
-
-fn policies() -> &'static PolicySet {
-    static SET: OnceLock<PolicySet> = OnceLock::new();
-    SET.get_or_init(|| PolicySet::load(&[], &Default::default()).unwrap())
-}
-
-struct Judged {
-    resources: Vec<Resource>,
-    outcomes: Vec<crate::engine::Outcome>,
-}
-
-impl Judged {
-    fn of(raws: &[RawResource]) -> Self {
-        let mut resources = normalize(raws);
-        resources.sort_by(|a, b| (&a.address, &a.kind).cmp(&(&b.address, &b.kind)));
-        for r in &resources {
-            crate::normalize::terraform::tests::validate_against_schema(r);
-            assert!(!r.provenance.api_calls.is_empty(), "{}", r.address);
-        }
-        let snapshot = Snapshot {
-            resources: resources.clone(),
-            ..Snapshot::default()
-        };
-        let outcomes = crate::scan::judge(&snapshot, policies(), &Default::default()).outcomes;
-        Self {
-            resources,
-            outcomes,
-        }
-    }
-
-    fn get(&self, kind: &str, address: &str) -> &Resource {
-        self.resources
-            .iter()
-            .find(|r| r.kind == kind && r.address == address)
-            .unwrap_or_else(|| panic!("no {kind} {address}"))
-    }
-
-    fn of_kind(&self, kind: &str) -> Vec<&Resource> {
-        self.resources.iter().filter(|r| r.kind == kind).collect()
-    }
-
-    fn status(&self, rule: &str, address: &str) -> String {
-        self.outcomes
-            .iter()
-            .find(|o| o.rule_id == rule && o.resource.address == address)
-            .unwrap_or_else(|| panic!("no {rule} outcome on {address}"))
-            .status
-            .as_str()
-            .to_owned()
-    }
 }
 
 const AUDIT: &str = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/cloudtrail/org";

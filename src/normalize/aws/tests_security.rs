@@ -5,16 +5,13 @@
 //! kind's schema and judged by the embedded rules.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::sync::OnceLock;
-
 use serde_json::{json, Value};
 
-use super::normalize;
+use super::tests_support::Judged;
 use crate::collect::aws::call::FailedCall;
 use crate::collect::aws::raw::{RawKind, RawResource};
 use crate::collect::aws::security::{hub_not_subscribed, macie_not_enabled};
-use crate::engine::PolicySet;
-use crate::model::{unknown, unknown_reason, Resource, Snapshot};
+use crate::model::{unknown, unknown_reason};
 
 const ACCOUNT: &str = "123456789012";
 const REGION: &str = "eu-west-1";
@@ -58,56 +55,6 @@ fn detector_arn() -> String {
 }
 fn findings_stand_in() -> String {
     format!("arn:aws:guardduty:{REGION}:{ACCOUNT}:detector/*/finding/*")
-}
-
-fn policies() -> &'static PolicySet {
-    static SET: OnceLock<PolicySet> = OnceLock::new();
-    SET.get_or_init(|| PolicySet::load(&[], &Default::default()).unwrap())
-}
-
-struct Judged {
-    resources: Vec<Resource>,
-    outcomes: Vec<crate::engine::Outcome>,
-}
-
-impl Judged {
-    fn of(raws: &[RawResource]) -> Self {
-        let mut resources = normalize(raws);
-        resources.sort_by(|a, b| (&a.address, &a.kind).cmp(&(&b.address, &b.kind)));
-        for r in &resources {
-            crate::normalize::terraform::tests::validate_against_schema(r);
-        }
-        let snapshot = Snapshot {
-            resources: resources.clone(),
-            ..Snapshot::default()
-        };
-        let outcomes = crate::scan::judge(&snapshot, policies(), &Default::default()).outcomes;
-        Self {
-            resources,
-            outcomes,
-        }
-    }
-
-    fn get(&self, kind: &str, address: &str) -> &Resource {
-        self.resources
-            .iter()
-            .find(|r| r.kind == kind && r.address == address)
-            .unwrap_or_else(|| panic!("no {kind} {address}"))
-    }
-
-    fn count(&self, kind: &str) -> usize {
-        self.resources.iter().filter(|r| r.kind == kind).count()
-    }
-
-    fn status(&self, rule: &str, address: &str) -> String {
-        self.outcomes
-            .iter()
-            .find(|o| o.rule_id == rule && o.resource.address == address)
-            .unwrap_or_else(|| panic!("no {rule} outcome on {address}"))
-            .status
-            .as_str()
-            .to_owned()
-    }
 }
 
 fn failed(code: &str, message: &str) -> FailedCall {
