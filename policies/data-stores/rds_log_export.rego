@@ -65,6 +65,18 @@ unknown contains u if {
 	some u in lib.unknown_keys(input, ["enabled_cloudwatch_logs_exports"])
 }
 
+# The engine decides the required types: when it cannot be determined (unknown, or inherited
+# from a snapshot or source), exports missing the types of some engine family could fail.
+unknown contains {"message": "the engine, which decides the required log types, could not be determined", "path": "engine"} if {
+	not member
+	not engine_known
+	is_array(exports)
+	not lib.contains_unknown(exports)
+	some types in lib.param(metadata, "required_log_types")
+	some t in types
+	not t in exports
+}
+
 unknown contains {"message": "an exported log type could not be determined", "path": "enabled_cloudwatch_logs_exports"} if {
 	not member
 	is_array(exports)

@@ -36,6 +36,14 @@ deny contains {"message": sprintf("no active external-access analyzer in %s", [r
 
 unknown contains u if some u in lib.unknown_keys(input, ["regions", "access_analyzer_regions"])
 
+# An enabled region that could not be determined may be one without an analyzer: the deny
+# above only sees the known ones, and the engine's safety net only a wholly unknown list.
+unknown contains {"message": "an enabled region could not be determined", "path": "regions"} if {
+	count(lib.param(metadata, "regions")) == 0
+	is_array(input.regions)
+	lib.contains_unknown(input.regions)
+}
+
 unknown contains {"message": "the analyzers of a region could not be listed", "path": "access_analyzer_regions"} if {
 	is_array(input.access_analyzer_regions)
 	lib.contains_unknown(input.access_analyzer_regions)

@@ -29,17 +29,23 @@ exempt if {
 	}
 }
 
+# Whether an exemption applies cannot be decided: one is configured and the tags are unknown.
+# Without a configured exemption the tags do not matter.
+exemption_undecided if {
+	count(exempt_tags) > 0
+	lib.contains_unknown(object.get(input, "tags", null))
+}
+
 deny contains {"message": "the subnet assigns public ip addresses to instances at launch", "path": "map_public_ip_on_launch"} if {
 	input.map_public_ip_on_launch == true
 	not exempt
-	not lib.contains_unknown(object.get(input, "tags", null))
+	not exemption_undecided
 }
 
 unknown contains {"message": "the subnet assigns public ip addresses, and its tags that could exempt it could not be determined", "path": "tags"} if {
 	input.map_public_ip_on_launch == true
-	count(exempt_tags) > 0
 	not exempt
-	lib.contains_unknown(object.get(input, "tags", null))
+	exemption_undecided
 }
 
 unknown contains u if some u in lib.unknown_keys(input, ["map_public_ip_on_launch"])
