@@ -70,9 +70,20 @@ pub(crate) fn judge(
     engine.set_input(input.clone());
     let verdicts = eval_set(engine, rule, "deny")
         .and_then(|deny| eval_set(engine, rule, "unknown").map(|unknown| (deny, unknown)));
+    // Whether the rule leaves this resource out matters only when nothing fired, so
+    // `out_of_scope` is evaluated only then.
+    let verdicts = verdicts.and_then(|(deny, unknown)| {
+        let out_of_scope = rule.has_out_of_scope
+            && deny.is_empty()
+            && unknown.is_empty()
+            && eval_flag(engine, rule, "out_of_scope")?;
+        Ok((deny, unknown, out_of_scope))
+    });
     let (status, messages, focus) = match verdicts {
         Err(message) => (Status::Error, vec![message], None),
-        Ok((deny, unknown)) => classify(rule, &resource.attributes, deny, unknown),
+        Ok((deny, unknown, out_of_scope)) => {
+            classify(rule, &resource.attributes, deny, unknown, out_of_scope)
+        }
     };
     let message = match status {
         Status::Pass => rule.meta.title.clone(),
@@ -104,11 +115,13 @@ pub(crate) fn judge(
 }
 
 /// Turns the policy's sets into a status, the sorted messages and the attribute in focus.
+/// `out_of_scope`: the rule said, from known values, that it does not judge the resource.
 fn classify(
     rule: &Rule,
     attributes: &Value,
     deny: Vec<Verdict>,
     unknown: Vec<Verdict>,
+    out_of_scope: bool,
 ) -> (Status, Vec<String>, Option<String>) {
     // A deny about a path whose value is unknown cannot be a failure: nobody knows it.
     let (unknown_denies, denies): (Vec<Verdict>, Vec<Verdict>) = deny.into_iter().partition(|v| {
@@ -121,8 +134,9 @@ fn classify(
         return (Status::Fail, messages(&denies), focus);
     }
     let mut unknown: Vec<Verdict> = unknown.into_iter().chain(unknown_denies).collect();
-    // The safety net: a pass needs every declared input known.
-    if unknown.is_empty() {
+    // The safety net: a pass needs every declared input known, unless the rule does not
+    // judge the resource at all.
+    if unknown.is_empty() && !out_of_scope {
         for path in &rule.meta.inputs {
             if let Err(reason) = model::lookup(attributes, path) {
                 unknown.push(Verdict {
@@ -143,6 +157,14 @@ fn classify(
 fn messages(verdicts: &[Verdict]) -> Vec<String> {
     let set: BTreeSet<&str> = verdicts.iter().map(|v| v.message.as_str()).collect();
     set.into_iter().map(str::to_owned).collect()
+}
+
+/// Evaluates a boolean rule of a policy (`out_of_scope`); undefined is false.
+fn eval_flag(engine: &mut regorus::Engine, rule: &Rule, name: &str) -> Result<bool, String> {
+    let value = engine
+        .eval_rule(format!("{}.{name}", rule.package))
+        .map_err(|e| format!("policy evaluation failed: {e}"))?;
+    Ok(value == regorus::Value::Bool(true))
 }
 
 /// Evaluates `deny` or `unknown` of a rule; an undefined set is empty.

@@ -91,6 +91,8 @@ pub struct Rule {
     /// Which of the verdict sets the policy declares (an undeclared set is empty).
     pub(crate) has_deny: bool,
     pub(crate) has_unknown: bool,
+    /// The policy declares `out_of_scope`: resources of its kinds it does not judge.
+    pub(crate) has_out_of_scope: bool,
 }
 
 /// Per-rule parameter overrides from configuration: rule ID → parameter → value.
@@ -185,6 +187,7 @@ impl PolicySet {
                     builtin,
                     has_deny: false,
                     has_unknown: false,
+                    has_out_of_scope: false,
                 });
             } else if !package.starts_with("data.vouch.") {
                 // Helper packages (like `vouch.lib`) may sit beside rules; anything else is
@@ -210,6 +213,7 @@ impl PolicySet {
             }
             rule.has_deny = declares(&engine, rule, "deny")?;
             rule.has_unknown = declares(&engine, rule, "unknown")?;
+            rule.has_out_of_scope = declares(&engine, rule, "out_of_scope")?;
             if !rule.has_deny {
                 return Err(invalid(
                     &rule.path,
@@ -239,9 +243,11 @@ impl PolicySet {
             }
             // Force unknown functions and unsafe variables to surface now, not mid-scan.
             engine.set_input(regorus::Value::new_object());
-            for set in ["deny", "unknown"]
+            let declared = [true, rule.has_unknown, rule.has_out_of_scope];
+            for (set, _) in ["deny", "unknown", "out_of_scope"]
                 .into_iter()
-                .take(1 + usize::from(rule.has_unknown))
+                .zip(declared)
+                .filter(|(_, d)| *d)
             {
                 engine
                     .eval_rule(format!("{}.{set}", rule.package))
