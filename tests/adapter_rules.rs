@@ -22,6 +22,7 @@ fn terraform_adapter_output_feeds_the_rules() {
         file: "main.tf".into(),
         start_line: 1,
         end_line: 5,
+        existence_unknown: None,
         values,
         attribute_lines: Default::default(),
     };

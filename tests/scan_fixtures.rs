@@ -63,3 +63,8 @@ fn cloudformation_outcomes() {
 fn plan_outcomes() {
     insta::assert_snapshot!(outcome_lines("fixtures/plan/s3_sg"));
 }
+
+#[test]
+fn policy_documents_outcomes() {
+    insta::assert_snapshot!(outcome_lines("fixtures/terraform/policy_documents"));
+}

@@ -376,6 +376,8 @@ impl Ctx<'_> {
             file: self.display.to_owned(),
             start_line: r.line,
             end_line: r.end_line,
+            // A plan's instances are expanded.
+            existence_unknown: None,
             values,
             attribute_lines,
         });

@@ -1190,6 +1190,11 @@ struct Builder {
     joined: Vec<String>,
     own_lines: BTreeMap<String, (u32, u32)>,
     file: String,
+    /// The primary resource's `Condition`: a joined resource under the same condition
+    /// exists whenever the primary does.
+    condition: Option<String>,
+    /// Joined resources whose `Condition` could not be decided (their block and why).
+    uncertain: Vec<(Location, String)>,
 }
 
 impl Builder {
@@ -1204,6 +1209,8 @@ impl Builder {
             joined: Vec::new(),
             own_lines: r.property_lines.clone(),
             file: r.file.clone(),
+            condition: r.condition.clone(),
+            uncertain: Vec::new(),
         }
     }
 
@@ -1267,10 +1274,21 @@ impl Builder {
         }
         if r.address != self.address && !self.joined.contains(&r.address) {
             self.joined.push(r.address.clone());
+            if let Some(reason) = r
+                .condition_unknown
+                .as_ref()
+                .filter(|_| r.condition != self.condition)
+            {
+                self.uncertain.push((
+                    block_location(r),
+                    format!("{} may not exist ({reason})", r.address),
+                ));
+            }
         }
     }
 
-    fn build(self) -> Resource {
+    fn build(mut self) -> Resource {
+        super::unknown_where_uncertain(&mut self.attrs, &self.locations, &self.uncertain);
         Resource {
             kind: self.kind.to_owned(),
             address: self.address,

@@ -623,6 +623,11 @@ struct Builder {
     joined: Vec<String>,
     /// Line ranges of the primary instance's arguments.
     own_lines: BTreeMap<String, (u32, u32)>,
+    /// Why the primary instance may not exist: a joined instance that may not exist for the
+    /// same reason (both in one module instance of unknown count) exists whenever it does.
+    existence_unknown: Option<String>,
+    /// Joined instances that may not exist (their block and why).
+    uncertain: Vec<(Location, String)>,
 }
 
 impl Builder {
@@ -637,6 +642,8 @@ impl Builder {
             source_types: vec![inst.resource_type.clone()],
             joined: Vec::new(),
             own_lines: inst.attribute_lines.clone(),
+            existence_unknown: inst.existence_unknown.clone(),
+            uncertain: Vec::new(),
         }
     }
 
@@ -685,10 +692,21 @@ impl Builder {
         }
         if inst.address != self.address && !self.joined.contains(&inst.address) {
             self.joined.push(inst.address.clone());
+            if let Some(reason) = inst
+                .existence_unknown
+                .as_ref()
+                .filter(|_| inst.existence_unknown != self.existence_unknown)
+            {
+                self.uncertain.push((
+                    block_location(inst),
+                    format!("{} may not exist ({reason})", inst.address),
+                ));
+            }
         }
     }
 
-    fn build(self) -> Resource {
+    fn build(mut self) -> Resource {
+        super::unknown_where_uncertain(&mut self.attrs, &self.locations, &self.uncertain);
         Resource {
             kind: self.kind.to_owned(),
             address: self.address,

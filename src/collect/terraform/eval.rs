@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 use super::functions;
 use super::hcl::ast::{BinaryOp, Expr, ForExpr, ObjectKey, Op, Part, UnaryOp};
 use super::module::{Env, Expansion, InstEval, Scope};
+use super::policy_document;
 use super::value::{self, as_f64, error, is_placeholder, is_unknown, num, to_bool, unk};
 use crate::model::{first_unknown, DiagnosticLevel};
 
@@ -267,10 +268,8 @@ impl Scope<'_> {
         };
         match name {
             "var" => match attr(0) {
-                // Variables are set once, when the scope is created: no mutable borrow can
-                // happen while this one is held.
-                Some(n) => match self.vars.borrow().get(&n) {
-                    Some(v) => self.apply_ops_ref(v, &ops[1..], env),
+                Some(n) => match self.var(&n) {
+                    Some(v) => self.apply_ops_ref(&v, &ops[1..], env),
                     None => error(format!("variable {n} is not declared")),
                 },
                 None => error("var must be followed by a variable name"),
@@ -287,6 +286,12 @@ impl Scope<'_> {
                 None => error("module must be followed by a name"),
             },
             "data" => match (attr(0), attr(1)) {
+                // Expanded like a resource, so `data.x.y[0]` of a `count = 0` block is an
+                // error that `try` catches, as in Terraform; what is read is unknown
+                // (see `data_ops`).
+                (Some(t), Some(n)) if self.def.resources.contains_key(&format!("data.{t}.{n}")) => {
+                    self.resource_ref(&format!("data.{t}.{n}"), &ops[2..], env)
+                }
                 (Some(t), Some(n)) => {
                     unk(format!("data source data.{t}.{n} is read at apply time"))
                 }
@@ -330,7 +335,7 @@ impl Scope<'_> {
                 Some(inst) => self.inst_ops(inst, &addr_of(inst), ops, env),
                 None => error(format!("{key} has no instance")),
             },
-            Expansion::Unknown => match ops.first() {
+            Expansion::Unknown(_) => match ops.first() {
                 Some(Op::Index(ix)) => {
                     let k = self.eval(ix, env);
                     match res.instances.first() {
@@ -404,6 +409,9 @@ impl Scope<'_> {
     /// Applies operators to a resource instance: a configured argument gives its value, an
     /// attribute not set in configuration gives the `${address.attr}` placeholder.
     fn inst_ops(&self, inst: &InstEval, addr: &str, ops: &Ops, env: &Env) -> Value {
+        if let Some(data) = inst.local_address.strip_prefix("data.") {
+            return self.data_ops(inst, data, addr, ops, env);
+        }
         match ops.first() {
             None => {
                 let mut obj = inst.values.clone();
@@ -430,6 +438,28 @@ impl Scope<'_> {
                 let whole = self.inst_ops(inst, addr, &[], env);
                 self.apply_ops(whole, ops, env)
             }
+        }
+    }
+
+    /// Applies operators to a data source instance (`data` is its address without the
+    /// `data.` prefix). A policy document is computed from its arguments, so its attributes
+    /// are known; the account, region and partition the run is in are "set, known at apply"
+    /// (`${...}` placeholders, as for computed attributes of managed resources: they are
+    /// never a wildcard or a public CIDR, so a policy naming its own account is judged);
+    /// everything else a data source reads is unknown.
+    fn data_ops(&self, inst: &InstEval, data: &str, addr: &str, ops: &Ops, env: &Env) -> Value {
+        let rtype = data.split('.').next().unwrap_or_default();
+        let read = || unk(format!("data source {addr} is read at apply time"));
+        match ops.first() {
+            Some(Op::Attr(a)) if rtype == policy_document::TYPE => match inst.values.get(&**a) {
+                Some(v) => self.apply_ops_ref(v, &ops[1..], env),
+                None => read(),
+            },
+            Some(Op::Attr(a)) if is_environment_attr(rtype, a) => {
+                let v = Value::String(format!("${{{addr}.{a}}}"));
+                self.apply_ops(v, &ops[1..], env)
+            }
+            _ => read(),
         }
     }
 
@@ -473,7 +503,7 @@ impl Scope<'_> {
                 Some((_, c)) => child_ops(c, ops),
                 None => error(format!("module.{name} has no instance")),
             },
-            Expansion::Unknown => match (ops.first(), call.children.first()) {
+            Expansion::Unknown(_) => match (ops.first(), call.children.first()) {
                 (Some(Op::Index(_)), Some((_, c))) => child_ops(c, &ops[1..]),
                 _ => unk(format!(
                     "instances of module.{name} are unknown (count/for_each unknown)"
@@ -589,6 +619,20 @@ impl Scope<'_> {
             }
         }
         v
+    }
+}
+
+/// Attributes of the data sources that name where the run happens: the partition, region
+/// and account (and caller) of the provider's credentials.
+fn is_environment_attr(rtype: &str, attr: &str) -> bool {
+    match rtype {
+        "aws_partition" => matches!(
+            attr,
+            "partition" | "dns_suffix" | "reverse_dns_prefix" | "id"
+        ),
+        "aws_region" => matches!(attr, "name" | "region" | "id" | "endpoint" | "description"),
+        "aws_caller_identity" => matches!(attr, "account_id" | "arn" | "user_id" | "id"),
+        _ => false,
     }
 }
 

@@ -17,6 +17,7 @@ mod functions;
 mod hcl;
 mod module;
 mod parse;
+mod policy_document;
 #[cfg(test)]
 mod tests;
 mod value;
@@ -55,6 +56,11 @@ pub struct TfInstance {
     /// 1-based inclusive line range of the whole block.
     pub start_line: u32,
     pub end_line: u32,
+    /// Why the instance may not exist: its `count`/`for_each`, or its module call's, is
+    /// unknown, so it was evaluated once, unexpanded. What it contributes to another
+    /// resource (a bucket policy to its bucket) is then unknown too.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub existence_unknown: Option<String>,
     /// Evaluated arguments and nested blocks (plan-JSON `values` shape).
     pub values: Value,
     /// Line range of each argument/nested block, keyed by dotted path with list indices
@@ -364,7 +370,7 @@ fn load_group(
             Vec::new(),
             Vec::new(),
             vec![(*dir).clone()],
-            vars,
+            module::Inputs::Given(vars),
         );
         scope.emit();
         drop(scope);
@@ -408,7 +414,7 @@ fn root_variables(
         Vec::new(),
         Vec::new(),
         Vec::new(),
-        BTreeMap::new(),
+        module::Inputs::Given(BTreeMap::new()),
     );
     let env = module::Env::new();
     let mut files: Vec<(PathBuf, String)> = Vec::new();

@@ -11,7 +11,7 @@
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use serde_json::{Map, Value};
 
@@ -19,6 +19,7 @@ use super::compact;
 use super::discover::{display_join, list_dir, SourceFile};
 use super::hcl::ast::{Expr, ObjectKey, Part};
 use super::parse::{self, Attr, Block, Body, Lines};
+use super::policy_document;
 use super::value::{self, is_unknown, unk};
 use super::{Mode, Options, TfInstance};
 use crate::model::{first_unknown, Diagnostic, DiagnosticLevel, Input};
@@ -167,6 +168,7 @@ pub struct Emitted {
     pub file: String,
     pub start_line: u32,
     pub end_line: u32,
+    pub existence_unknown: Option<String>,
     pub packed: compact::Packed,
 }
 
@@ -183,6 +185,7 @@ impl Emitted {
             file: self.file,
             start_line: self.start_line,
             end_line: self.end_line,
+            existence_unknown: self.existence_unknown,
             values,
             attribute_lines,
         }
@@ -190,12 +193,13 @@ impl Emitted {
 }
 
 /// How a resource or module call expands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expansion {
     Single,
     Count,
     ForEach,
-    Unknown,
+    /// `count`/`for_each` could not be determined (why): evaluated once, unexpanded.
+    Unknown(String),
 }
 
 /// One evaluated resource instance.
@@ -653,6 +657,23 @@ fn named<T>(item: T, file: &str, lines: Lines) -> Named<T> {
     }
 }
 
+/// Where a module instance's variables get their values.
+pub enum Inputs<'l> {
+    /// Already evaluated (a root module's variable files and `--var`s).
+    Given(BTreeMap<String, Value>),
+    /// The arguments of call `call` in the calling instance, evaluated with `env` (its
+    /// `count.index`/`each`) when the variable is first read. Terraform evaluates each input
+    /// on its own, so an input may refer to an output of the very module it feeds
+    /// (`policy = data.aws_iam_policy_document.p.json` where the document names
+    /// `module.bucket.arn`): evaluating all inputs when the call is built would make that a
+    /// cycle.
+    Call {
+        caller: Weak<Scope<'l>>,
+        call: String,
+        env: Env,
+    },
+}
+
 /// One module instance being evaluated.
 pub struct Scope<'l> {
     pub loader: &'l Loader,
@@ -664,7 +685,10 @@ pub struct Scope<'l> {
     pub keys: Vec<String>,
     /// Module directories on the call stack (cycle detection).
     pub stack: Vec<PathBuf>,
-    pub vars: RefCell<BTreeMap<String, Value>>,
+    /// This instance, for the [`Inputs::Call`] of its children.
+    this: Weak<Scope<'l>>,
+    inputs: RefCell<Inputs<'l>>,
+    vars: RefCell<BTreeMap<String, Slot<Rc<Value>>>>,
     /// Memoized; shared so that a reference can walk into a value without copying it.
     locals: RefCell<BTreeMap<String, Slot<Rc<Value>>>>,
     outputs: RefCell<BTreeMap<String, Slot<Rc<Value>>>>,
@@ -673,7 +697,7 @@ pub struct Scope<'l> {
 }
 
 impl<'l> Scope<'l> {
-    /// Creates a module instance and binds its variables from `inputs` and defaults.
+    /// Creates a module instance whose variables come from `inputs` (or their defaults).
     pub fn new(
         loader: &'l Loader,
         def: Rc<ModuleDef>,
@@ -681,39 +705,92 @@ impl<'l> Scope<'l> {
         chain: Vec<String>,
         keys: Vec<String>,
         stack: Vec<PathBuf>,
-        mut inputs: BTreeMap<String, Value>,
-    ) -> Self {
-        let scope = Self {
+        inputs: Inputs<'l>,
+    ) -> Rc<Self> {
+        Rc::new_cyclic(|this| Self {
             loader,
             def,
             root,
             chain,
             keys,
             stack,
+            this: this.clone(),
+            inputs: RefCell::new(inputs),
             vars: RefCell::new(BTreeMap::new()),
             locals: RefCell::new(BTreeMap::new()),
             outputs: RefCell::new(BTreeMap::new()),
             resources: RefCell::new(BTreeMap::new()),
             calls: RefCell::new(BTreeMap::new()),
-        };
-        let env = Env::new();
-        let mut vars = BTreeMap::new();
-        for (name, var) in &scope.def.variables {
-            let v = match (inputs.remove(name), &var.item.default) {
-                // Like Terraform, a null input falls back to the default when there is one.
-                (Some(Value::Null), Some(default)) => scope.eval(default, &env),
-                (Some(v), _) => v,
-                (None, Some(default)) => scope.eval(default, &env),
-                (None, None) => unk(format!("variable {name} has no value")),
-            };
-            let v = match &var.item.ty {
-                Some(ty) => scope.convert(v, ty, 0),
-                None => v,
-            };
-            vars.insert(name.clone(), v);
+        })
+    }
+
+    /// Value of `var.name`; `None` when the module declares no such variable.
+    pub fn var(&self, name: &str) -> Option<Rc<Value>> {
+        match self.vars.borrow().get(name) {
+            Some(Slot::Done(v)) => return Some(Rc::clone(v)),
+            Some(Slot::Busy) => {
+                let var = self.def.variables.get(name)?;
+                self.loader.diag(
+                    DiagnosticLevel::Warning,
+                    "reference-cycle",
+                    Some(&var.file),
+                    Some(var.lines.0),
+                    format!("{}var.{name} depends on itself", self.prefix()),
+                );
+                return Some(Rc::new(unk(format!(
+                    "var.{name} is part of a dependency cycle"
+                ))));
+            }
+            None => {}
         }
-        *scope.vars.borrow_mut() = vars;
-        scope
+        let var = self.def.variables.get(name)?;
+        self.vars.borrow_mut().insert(name.to_owned(), Slot::Busy);
+        let env = Env::new();
+        let v = match (self.input(name), &var.item.default) {
+            // Like Terraform, a null input falls back to the default when there is one.
+            (Some(Value::Null), Some(default)) => self.eval(default, &env),
+            (Some(v), _) => v,
+            (None, Some(default)) => self.eval(default, &env),
+            (None, None) => unk(format!("variable {name} has no value")),
+        };
+        let v = Rc::new(match &var.item.ty {
+            Some(ty) => self.convert(v, ty, 0),
+            None => v,
+        });
+        self.vars
+            .borrow_mut()
+            .insert(name.to_owned(), Slot::Done(Rc::clone(&v)));
+        Some(v)
+    }
+
+    /// Why this module instance may not exist: the `count`/`for_each` of its call, or of a
+    /// call above it, is unknown (it is then evaluated once, unexpanded).
+    fn existence_unknown(&self) -> Option<String> {
+        let (caller, call) = match &*self.inputs.borrow() {
+            Inputs::Given(_) => return None,
+            Inputs::Call { caller, call, .. } => (caller.upgrade()?, call.clone()),
+        };
+        if let Some(Slot::Done(c)) = caller.calls.borrow().get(&call) {
+            if let Expansion::Unknown(reason) = &c.expansion {
+                return Some(format!("{}module.{call}: {reason}", caller.prefix()));
+            }
+        }
+        caller.existence_unknown()
+    }
+
+    /// The value the caller (or the root's variable files) gives variable `name`, if any.
+    fn input(&self, name: &str) -> Option<Value> {
+        let (caller, call, env) = match &mut *self.inputs.borrow_mut() {
+            Inputs::Given(values) => return values.remove(name),
+            Inputs::Call { caller, call, env } => (caller.clone(), call.clone(), env.clone()),
+        };
+        // The caller owns this instance, so it outlives every evaluation inside it.
+        let caller = caller.upgrade()?;
+        if CALL_META_ATTRS.contains(&name) {
+            return None;
+        }
+        let expr = &caller.def.calls.get(&call)?.item.body.attr(name)?.expr;
+        Some(caller.eval(expr, &env))
     }
 
     /// Applies the parts of a type constraint that change values: `optional(T, default)`
@@ -886,10 +963,8 @@ impl<'l> Scope<'l> {
                 Some(line),
                 format!("{what}: {reason}; evaluated once, unexpanded"),
             );
-            (
-                Expansion::Unknown,
-                vec![(Value::Null, unknown_env(&reason))],
-            )
+            let env = unknown_env(&reason);
+            (Expansion::Unknown(reason), vec![(Value::Null, env)])
         };
         if let Some(count) = body.attr("count") {
             let v = self.eval(&count.expr, &env);
@@ -991,6 +1066,9 @@ impl<'l> Scope<'l> {
             let mut values = Map::new();
             let mut lines = BTreeMap::new();
             self.eval_body(&def.body, &env, "", true, &mut values, &mut lines);
+            if def.mode == Mode::Data && def.rtype == policy_document::TYPE {
+                policy_document::render(&mut values);
+            }
             instances.push(InstEval {
                 key: k,
                 local_address,
@@ -1208,13 +1286,6 @@ impl<'l> Scope<'l> {
         let (expansion, items) = self.expand(body, &addr, &def.file, def.lines.0);
         let mut children = Vec::with_capacity(items.len());
         for (k, env) in items {
-            let mut inputs = BTreeMap::new();
-            for attr in &body.attrs {
-                if CALL_META_ATTRS.contains(&attr.name.as_str()) {
-                    continue;
-                }
-                inputs.insert(attr.name.clone(), self.eval(&attr.expr, &env));
-            }
             let seg = if k.is_null() {
                 format!("module.{name}")
             } else {
@@ -1231,9 +1302,13 @@ impl<'l> Scope<'l> {
                 chain,
                 keys.clone(),
                 stack,
-                inputs,
+                Inputs::Call {
+                    caller: self.this.clone(),
+                    call: name.to_owned(),
+                    env,
+                },
             );
-            children.push((k, Rc::new(child)));
+            children.push((k, child));
         }
         CallEval {
             expansion,
@@ -1247,9 +1322,14 @@ impl<'l> Scope<'l> {
     pub fn emit(&self) {
         let keys: Vec<String> = self.def.resources.keys().cloned().collect();
         let prefix = self.prefix();
+        let module_existence = self.existence_unknown();
         for key in keys {
             let (Some(r), Some(def)) = (self.resource(&key), self.def.resources.get(&key)) else {
                 continue;
+            };
+            let existence_unknown = match &r.expansion {
+                Expansion::Unknown(reason) => Some(format!("{prefix}{key}: {reason}")),
+                _ => module_existence.clone(),
             };
             for inst in &r.instances {
                 let address = format!("{prefix}{}", inst.local_address);
@@ -1270,11 +1350,16 @@ impl<'l> Scope<'l> {
                     file: def.file.clone(),
                     start_line: def.lines.0,
                     end_line: def.lines.1,
+                    existence_unknown: existence_unknown.clone(),
                     packed: compact::pack(&inst.values, &inst.lines),
                 });
             }
         }
-        // Outputs are evaluated so that cycles and bad references surface as diagnostics.
+        // Variables and outputs are evaluated so that cycles and bad references surface as
+        // diagnostics.
+        for name in self.def.variables.keys() {
+            let _ = self.var(name);
+        }
         for name in self.def.outputs.keys() {
             let _ = self.output(name);
         }

@@ -159,9 +159,20 @@ fn expressions_functions_and_dynamic_blocks() {
         "variable no_value has no value"
     );
     assert_eq!(reason(&t["cond_unknown"]), "variable no_value has no value");
+    // The run's own account is "set, known at apply"; other data sources are read at
+    // apply time, and a `count = 0` data source has no instance for `try` to fall back from.
     assert_eq!(
-        reason(&t["data_ref"]),
-        "data source data.aws_caller_identity.me is read at apply time"
+        t["data_ref"],
+        json!("${data.aws_caller_identity.me.account_id}")
+    );
+    assert_eq!(
+        reason(&t["data_read"]),
+        "data source data.aws_ami.latest is read at apply time"
+    );
+    assert_eq!(t["data_absent"], json!("fallback"));
+    assert_eq!(
+        reason(&t["data_unknown"]),
+        "data source data.aws_ami.latest is read at apply time"
     );
     assert_eq!(t["splat"], json!([true, false]));
     assert_eq!(t["vol_id"], json!("${aws_ebs_volume.v[1].id}"));
@@ -246,6 +257,23 @@ fn module_cycles_are_diagnostics() {
         .filter(|d| d.code == "module-cycle")
         .count();
     assert_eq!(cycles, 2);
+}
+
+#[test]
+fn module_inputs_are_evaluated_one_by_one() {
+    let out = load_case("module_inputs");
+    let b = inst(&out, "module.m.aws_s3_bucket.labelled");
+    assert_eq!(
+        b.values["tags"]["label"],
+        json!("${module.m.aws_s3_bucket.b.arn}-label")
+    );
+    assert!(reason(&b.values["tags"]["loop"]).contains("var.loop is part of a dependency cycle"));
+    assert!(
+        out.diagnostics
+            .iter()
+            .any(|d| d.code == "reference-cycle"
+                && d.message == "module.m.var.loop depends on itself")
+    );
 }
 
 #[test]

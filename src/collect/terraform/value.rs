@@ -52,7 +52,19 @@ pub fn has_placeholder(v: &Value) -> bool {
 
 /// Reason used when an operation would have to inspect a value known only after apply.
 pub fn after_apply(s: &str) -> Value {
-    unk(format!("value of {s} is known only after apply"))
+    unk(format!(
+        "value of {} is known only after apply",
+        abbreviate(s)
+    ))
+}
+
+/// `s`, or its first 100 characters and `…` when it is longer (a whole rendered policy
+/// document would bury the reason it is quoted in).
+fn abbreviate(s: &str) -> String {
+    match s.char_indices().nth(100) {
+        Some((end, _)) => format!("{}…", &s[..end]),
+        None => s.to_owned(),
+    }
 }
 
 /// Makes a JSON number from an `f64`, preferring an integer representation when exact.

@@ -372,3 +372,44 @@ Resources:
     assert_eq!(c.attributes["encryption_config"], json!([]));
     assert_eq!(c.attributes["version"], Value::Null);
 }
+
+#[test]
+fn a_joined_resource_whose_condition_is_undecided_makes_what_it_sets_unknown() {
+    let template = |condition: &str, bucket_condition: &str| {
+        format!(
+            r#"{PARAM}
+Conditions:
+  Enforce: {condition}
+Resources:
+  Reports:
+    Type: AWS::S3::Bucket
+    {bucket_condition}
+  ReportsPolicy:
+    Type: AWS::S3::BucketPolicy
+    Condition: Enforce
+    Properties:
+      Bucket: !Ref Reports
+      PolicyDocument:
+        Statement:
+          - {{Effect: Deny, Principal: "*", Action: "s3:*", Resource: "*",
+              Condition: {{Bool: {{"aws:SecureTransport": "false"}}}}}}
+"#
+        )
+    };
+    let policy = |rs: &[Resource]| get(rs, "aws.s3.bucket", "Reports").attributes["policy"].clone();
+    let undecided = normalize(&template("!Equals [!Ref Given, \"yes\"]", ""));
+    assert!(
+        unknown_reason(&policy(&undecided))
+            .is_some_and(|r| r.starts_with("ReportsPolicy may not exist")),
+        "{}",
+        policy(&undecided)
+    );
+    // Under the bucket's own condition, the policy exists whenever the bucket does.
+    let same = normalize(&template(
+        "!Equals [!Ref Given, \"yes\"]",
+        "Condition: Enforce",
+    ));
+    assert_eq!(policy(&same)["Statement"][0]["Effect"], json!("Deny"));
+    let decided = normalize(&template("!Equals [a, a]", ""));
+    assert_eq!(policy(&decided)["Statement"][0]["Effect"], json!("Deny"));
+}

@@ -23,6 +23,7 @@ pub(super) fn inst(address: &str, values: Value) -> TfInstance {
         file: "main.tf".into(),
         start_line: 1,
         end_line: 10,
+        existence_unknown: None,
         values,
         attribute_lines: BTreeMap::new(),
     }

@@ -2,29 +2,11 @@
 //! with hand-built instances.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::collections::BTreeMap;
-
 use serde_json::{json, Value};
 
 use super::normalize;
-use crate::collect::terraform::{Mode, TfInstance};
+use super::tests::inst;
 use crate::model::{lookup, Resource};
-
-fn inst(address: &str, values: Value) -> TfInstance {
-    let (rtype, rest) = address.split_once('.').unwrap();
-    TfInstance {
-        mode: Mode::Managed,
-        resource_type: rtype.to_owned(),
-        name: rest.split('[').next().unwrap().to_owned(),
-        address: address.to_owned(),
-        module_chain: Vec::new(),
-        file: "main.tf".into(),
-        start_line: 1,
-        end_line: 10,
-        values,
-        attribute_lines: BTreeMap::new(),
-    }
-}
 
 fn find<'a>(rs: &'a [Resource], kind: &str, address: &str) -> &'a Resource {
     rs.iter()
