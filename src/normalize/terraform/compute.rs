@@ -242,7 +242,7 @@ fn lambda_functions(managed: &[&TfInstance]) -> Vec<Resource> {
     let names: Vec<Option<String>> = targets
         .iter()
         .map(|t| match t.values.get("function_name") {
-            Some(Value::String(s)) if !s.contains("${") => Some(s.clone()),
+            Some(Value::String(s)) => Some(s.clone()),
             _ => None,
         })
         .collect();

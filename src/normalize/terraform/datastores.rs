@@ -221,9 +221,11 @@ fn tls_required(inst: &TfInstance, key: &str, groups: &[&TfInstance], group_type
     }
     let names: Vec<Option<String>> = groups
         .iter()
-        .map(|g| match g.values.get("name").and_then(Value::as_str) {
-            Some(n) if !n.contains("${") => Some(n.to_owned()),
-            _ => None,
+        .map(|g| {
+            g.values
+                .get("name")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
         })
         .collect();
     match refs::resolve(value, key, inst, groups, &[group_type], Some(&names)) {

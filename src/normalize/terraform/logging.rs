@@ -67,7 +67,7 @@ fn recorders(managed: &[&TfInstance]) -> Vec<Resource> {
         .iter()
         .map(|r| match r.values.get("name") {
             None | Some(Value::Null) => Some("default".to_owned()),
-            Some(Value::String(s)) if !s.contains("${") => Some(s.clone()),
+            Some(Value::String(s)) => Some(s.clone()),
             _ => None,
         })
         .collect();
@@ -193,7 +193,7 @@ pub(super) fn attach_trail_buckets(managed: &[&TfInstance], out: &mut [Resource]
     let names: Vec<Option<String>> = buckets
         .iter()
         .map(|b| match b.values.get("bucket") {
-            Some(Value::String(s)) if !s.contains("${") => Some(s.clone()),
+            Some(Value::String(s)) => Some(s.clone()),
             _ => None,
         })
         .collect();

@@ -175,8 +175,9 @@ fn in_scope(sub: &TfInstance, targets: &[&TfInstance]) -> Vec<usize> {
 }
 
 /// Resolves the join argument `value` (named `key`) of `sub` among `targets` of the given
-/// types. `names` gives each target's literal name when the target kind has a global name
-/// that sources may use instead of a reference (S3 buckets); `None` otherwise.
+/// types. `names` gives each target's name (a literal, or a string with interpolations) when
+/// the target kind has a name that sources may use instead of a reference (S3 buckets,
+/// Lambda functions); `None` otherwise.
 pub(super) fn resolve(
     value: Option<&Value>,
     key: &str,
@@ -222,6 +223,18 @@ pub(super) fn resolve(
     // which also follows module outputs; match those exactly before reading relative forms.
     if let Some(one) = resolve_qualified(s, targets) {
         return Resolution::One(one);
+    }
+    // The same interpolated text as a target's name (`"${random_pet.this.id}-lambda"` on the
+    // function and on its permission): the collector qualifies references by module, so
+    // identical text is the same expression of the same resources, hence the same value.
+    if let Some(names) = names {
+        let same: Vec<usize> = in_scope(sub, targets)
+            .into_iter()
+            .filter(|&i| names.get(i).is_some_and(|n| n.as_deref() == Some(s)))
+            .collect();
+        if let [one] = same.as_slice() {
+            return Resolution::One(*one);
+        }
     }
     let scoped = |text: &str| format!("{}:{text}", sub.module_chain.join("."));
     match parse(s) {
@@ -348,11 +361,16 @@ fn resolve_literal(
             reason: format!("`{key}` is `{s}`, which is not declared in the scanned configuration"),
         };
     };
-    let matching: Vec<usize> = names
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| n.as_deref() == Some(s))
-        .map(|(i, _)| i)
+    // A name with interpolations is no literal: which literal it equals is known only after
+    // apply.
+    let literal = |i: usize| {
+        names
+            .get(i)
+            .and_then(Option::as_deref)
+            .filter(|n| !n.contains("${"))
+    };
+    let matching: Vec<usize> = (0..names.len())
+        .filter(|&i| literal(i) == Some(s))
         .collect();
     match matching.as_slice() {
         [one] => Resolution::One(*one),
@@ -360,7 +378,7 @@ fn resolve_literal(
             // A target whose name is unknown (an unset variable) might be the one.
             let candidates = in_scope(sub, targets)
                 .into_iter()
-                .filter(|&i| names.get(i).is_some_and(Option::is_none))
+                .filter(|&i| literal(i).is_none())
                 .filter(|&i| {
                     targets.get(i).is_some_and(|t| {
                         t.values

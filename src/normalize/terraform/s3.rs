@@ -394,10 +394,10 @@ type Unresolved<'a> = (
     String,
 );
 
-/// The literal name of a bucket, when it has one that a sub-resource could spell out.
-fn literal_name(inst: &TfInstance) -> Option<String> {
+/// The name of a bucket as a sub-resource could spell it out (literal or interpolated text).
+fn bucket_name(inst: &TfInstance) -> Option<String> {
     match inst.values.get("bucket") {
-        Some(Value::String(s)) if !s.contains("${") => Some(s.clone()),
+        Some(Value::String(s)) => Some(s.clone()),
         _ => None,
     }
 }
@@ -409,7 +409,7 @@ pub(super) fn buckets(managed: &[&TfInstance]) -> Vec<Resource> {
         .copied()
         .filter(|i| i.resource_type == "aws_s3_bucket")
         .collect();
-    let names: Vec<Option<String>> = targets.iter().map(|t| literal_name(t)).collect();
+    let names: Vec<Option<String>> = targets.iter().map(|t| bucket_name(t)).collect();
     let mut builders: Vec<Builder> = targets
         .iter()
         .map(|inst| {

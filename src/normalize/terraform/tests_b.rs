@@ -429,6 +429,38 @@ fn lambda_permissions_become_policy_statements() {
 }
 
 #[test]
+fn a_permission_naming_its_function_by_the_same_interpolated_text_joins_it() {
+    let rs = normalize(&[
+        inst(
+            "aws_lambda_function.f",
+            json!({"function_name": "${random_pet.this.id}-lambda", "runtime": "python3.12"}),
+        ),
+        inst(
+            "aws_lambda_function.g",
+            json!({"function_name": "${random_pet.this.id}-other", "runtime": "python3.12"}),
+        ),
+        inst(
+            "aws_lambda_permission.p",
+            json!({"function_name": "${random_pet.this.id}-lambda", "principal": "*", "action": "lambda:InvokeFunction"}),
+        ),
+        // Interpolated text is no literal: "x-lambda" may or may not be either function.
+        inst(
+            "aws_lambda_permission.literal",
+            json!({"function_name": "x-lambda", "principal": "*", "action": "lambda:InvokeFunction"}),
+        ),
+    ]);
+    let f = find(&rs, "aws_lambda_function.f");
+    assert_eq!(attr(f, "policy.Statement.0.Principal"), "*");
+    assert_eq!(
+        f.provenance.joined.first().map(String::as_str),
+        Some("aws_lambda_permission.p")
+    );
+    assert!(attr(find(&rs, "aws_lambda_function.g"), "policy").is_null());
+    let literal = find(&rs, "aws_lambda_permission.literal");
+    assert_eq!(literal.kind, "aws.lambda.function");
+}
+
+#[test]
 fn eks_defaults_are_public_and_unlogged() {
     let rs = normalize(&[
         inst(
