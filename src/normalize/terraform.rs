@@ -78,8 +78,66 @@ pub fn normalize(instances: &[TfInstance]) -> Vec<Resource> {
     out.extend(datastores::resources(&managed));
     out.extend(identity::resources(&managed));
     datastores::enrich_rds(&managed, &mut out);
+    locate_rendered_statements(instances, &mut out);
     out.sort_by(|a, b| (&a.address, &a.kind).cmp(&(&b.address, &b.kind)));
     out
+}
+
+/// Points each statement of a policy attribute that was rendered by a
+/// `data "aws_iam_policy_document"` at the `statement` block it came from (`policy.Statement.0`
+/// → that block's lines), so a finding about one statement names the block to change rather
+/// than the `policy = data...json` line. A document is recognised by its content, which also
+/// follows documents passed through `source_policy_documents` unchanged; when blocks in
+/// different places render the same content, the attribute line stays.
+fn locate_rendered_statements(instances: &[TfInstance], resources: &mut [Resource]) {
+    // Canonical text of a rendered document → the distinct places its statements were
+    // written (documents that only merge others locate nothing themselves).
+    let mut rendered: BTreeMap<String, Vec<BTreeMap<String, Location>>> = BTreeMap::new();
+    for inst in instances.iter().filter(|i| {
+        i.mode == Mode::Data && i.resource_type == crate::collect::terraform::POLICY_DOCUMENT
+    }) {
+        let Some(Ok(doc)) = inst
+            .values
+            .get("json")
+            .and_then(Value::as_str)
+            .map(serde_json::from_str::<Value>)
+        else {
+            continue;
+        };
+        let statements: BTreeMap<String, Location> = inst
+            .attribute_lines
+            .iter()
+            .filter_map(|(path, &(start_line, end_line))| {
+                let n = path.strip_prefix("json.Statement.")?;
+                let at = Location {
+                    file: inst.file.clone(),
+                    start_line,
+                    end_line,
+                };
+                Some((n.to_owned(), at))
+            })
+            .collect();
+        let places = rendered.entry(doc.to_string()).or_default();
+        if !statements.is_empty() && !places.contains(&statements) {
+            places.push(statements);
+        }
+    }
+    for r in resources.iter_mut() {
+        let Value::Object(attrs) = &r.attributes else {
+            continue;
+        };
+        for (key, value) in attrs {
+            if !value.get("Statement").is_some_and(Value::is_array) {
+                continue;
+            }
+            if let Some([statements]) = rendered.get(&value.to_string()).map(Vec::as_slice) {
+                for (n, at) in statements {
+                    r.attribute_locations
+                        .insert(format!("{key}.Statement.{n}"), at.clone());
+                }
+            }
+        }
+    }
 }
 
 /// One-to-one mappings: a single instance makes a single resource.

@@ -18,6 +18,7 @@ mod hcl;
 mod module;
 mod parse;
 mod policy_document;
+pub use policy_document::TYPE as POLICY_DOCUMENT;
 #[cfg(test)]
 mod tests;
 mod value;

@@ -1067,7 +1067,7 @@ impl<'l> Scope<'l> {
             let mut lines = BTreeMap::new();
             self.eval_body(&def.body, &env, "", true, &mut values, &mut lines);
             if def.mode == Mode::Data && def.rtype == policy_document::TYPE {
-                policy_document::render(&mut values);
+                policy_document::render(&mut values, &mut lines);
             }
             instances.push(InstEval {
                 key: k,

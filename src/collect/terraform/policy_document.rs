@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use super::hcl::ast::Lines;
 use super::value::{self, error, is_placeholder};
 use crate::model::first_unknown;
 
@@ -29,24 +30,36 @@ pub const TYPE: &str = "aws_iam_policy_document";
 const DEFAULT_VERSION: &str = "2012-10-17";
 
 /// Sets the computed `json` and `minified_json` of one evaluated instance from its
-/// arguments (an unknown or an error marker when the document cannot be rendered).
-pub fn render(values: &mut Map<String, Value>) {
+/// arguments (an unknown or an error marker when the document cannot be rendered), and
+/// records in `lines` where each rendered statement that came from one of its `statement`
+/// blocks was written (`json.Statement.N`), so findings about it point at that block.
+pub fn render(values: &mut Map<String, Value>, lines: &mut BTreeMap<String, Lines>) {
     let (pretty, minified) = match document(values) {
-        Ok(doc) => (
-            serde_json::to_string_pretty(&doc).map_or_else(error, Value::String),
-            serde_json::to_string(&doc).map_or_else(error, Value::String),
-        ),
+        Ok(doc) => {
+            for (n, origin) in doc.statements.iter().enumerate() {
+                let block = origin.1.and_then(|i| lines.get(&format!("statement.{i}")));
+                if let Some(&at) = block {
+                    lines.insert(format!("json.Statement.{n}"), at);
+                }
+            }
+            let doc = doc.into_value();
+            (
+                serde_json::to_string_pretty(&doc).map_or_else(error, Value::String),
+                serde_json::to_string(&doc).map_or_else(error, Value::String),
+            )
+        }
         Err(marker) => (marker.clone(), marker),
     };
     values.insert("json".to_owned(), pretty);
     values.insert("minified_json".to_owned(), minified);
 }
 
-/// A policy document being merged.
+/// A policy document being merged: each statement with the index of the `statement` block
+/// it was rendered from (`None`: from a source or override document).
 struct Doc {
     version: String,
     id: Option<Value>,
-    statements: Vec<Map<String, Value>>,
+    statements: Vec<(Map<String, Value>, Option<usize>)>,
 }
 
 impl Doc {
@@ -60,8 +73,8 @@ impl Doc {
             self.version = other.version;
         }
         for stmt in other.statements {
-            match sid(&stmt) {
-                Some(s) => match self.statements.iter_mut().find(|e| sid(e) == Some(s)) {
+            match sid(&stmt.0) {
+                Some(s) => match self.statements.iter_mut().find(|e| sid(&e.0) == Some(s)) {
                     Some(existing) => *existing = stmt,
                     None => self.statements.push(stmt),
                 },
@@ -78,7 +91,12 @@ impl Doc {
         }
         doc.insert(
             "Statement".to_owned(),
-            Value::Array(self.statements.into_iter().map(Value::Object).collect()),
+            Value::Array(
+                self.statements
+                    .into_iter()
+                    .map(|(s, _)| Value::Object(s))
+                    .collect(),
+            ),
         );
         Value::Object(doc)
     }
@@ -91,8 +109,8 @@ fn sid(stmt: &Map<String, Value>) -> Option<&str> {
         .filter(|s| !s.is_empty())
 }
 
-/// The rendered document, or the unknown/error marker that stands for it.
-fn document(values: &Map<String, Value>) -> Result<Value, Value> {
+/// The merged document, or the unknown/error marker that stands for it.
+fn document(values: &Map<String, Value>) -> Result<Doc, Value> {
     let arg = |name: &str| -> Result<Option<&Value>, Value> {
         match values.get(name) {
             None | Some(Value::Null) => Ok(None),
@@ -122,7 +140,7 @@ fn document(values: &Map<String, Value>) -> Result<Value, Value> {
     }
     let mut seen = Vec::new();
     for source in sources {
-        for stmt in &source.statements {
+        for (stmt, _) in &source.statements {
             if let Some(s) = sid(stmt) {
                 if seen.contains(&s.to_owned()) {
                     return Err(error(format!(
@@ -146,11 +164,11 @@ fn document(values: &Map<String, Value>) -> Result<Value, Value> {
     for (i, block) in list(arg("statement")?, "statement")?.iter().enumerate() {
         let stmt = statement(block).map_err(|e| error(format!("statement[{i}]: {e}")))?;
         if let Some(s) = sid(&stmt) {
-            if statements.iter().any(|e| sid(e) == Some(s)) {
+            if statements.iter().any(|(e, _)| sid(e) == Some(s)) {
                 return Err(error(format!("duplicate Sid {s:?} in the statements")));
             }
         }
-        statements.push(stmt);
+        statements.push((stmt, Some(i)));
     }
     merged.merge(Doc {
         version,
@@ -172,7 +190,7 @@ fn document(values: &Map<String, Value>) -> Result<Value, Value> {
     if let Some(v) = arg("override_json")? {
         merged.merge(parse_json("override_json", v)?);
     }
-    Ok(merged.into_value())
+    Ok(merged)
 }
 
 /// The elements of a list argument (absent: none).
@@ -211,11 +229,11 @@ fn parse_json(name: &str, v: &Value) -> Result<Doc, Value> {
     };
     let statements = match doc.remove("Statement") {
         None | Some(Value::Null) => Vec::new(),
-        Some(Value::Object(one)) => vec![one],
+        Some(Value::Object(one)) => vec![(one, None)],
         Some(Value::Array(items)) => items
             .into_iter()
             .map(|s| match s {
-                Value::Object(m) => Ok(m),
+                Value::Object(m) => Ok((m, None)),
                 _ => Err(error(format!(
                     "{name} has a statement that is not an object"
                 ))),
@@ -385,7 +403,7 @@ mod tests {
         let Value::Object(mut m) = args else {
             unreachable!()
         };
-        render(&mut m);
+        render(&mut m, &mut BTreeMap::new());
         match &m["minified_json"] {
             Value::String(s) => serde_json::from_str(s).unwrap(),
             marker => marker.clone(),
