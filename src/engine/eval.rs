@@ -70,12 +70,17 @@ pub(crate) fn judge(
     engine.set_input(input.clone());
     let verdicts = eval_set(engine, rule, "deny")
         .and_then(|deny| eval_set(engine, rule, "unknown").map(|unknown| (deny, unknown)));
-    // Whether the rule leaves this resource out matters only when nothing fired, so
-    // `out_of_scope` is evaluated only then.
+    // Whether the rule leaves this resource out matters only when nothing fired and the
+    // safety net would, so `out_of_scope` is evaluated only then.
     let verdicts = verdicts.and_then(|(deny, unknown)| {
         let out_of_scope = rule.has_out_of_scope
             && deny.is_empty()
             && unknown.is_empty()
+            && rule
+                .meta
+                .inputs
+                .iter()
+                .any(|p| model::lookup(&resource.attributes, p).is_err())
             && eval_flag(engine, rule, "out_of_scope")?;
         Ok((deny, unknown, out_of_scope))
     });
