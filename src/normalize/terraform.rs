@@ -43,7 +43,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use crate::collect::terraform::{Mode, TfInstance};
+use crate::collect::terraform::{Mode, TfInstance, POLICY_DOCUMENT};
 use crate::model::{unknown, unknown_reason, Location, Provenance, Resource, SourceKind};
 
 /// Parser name recorded in provenance for Terraform sources.
@@ -93,9 +93,10 @@ fn locate_rendered_statements(instances: &[TfInstance], resources: &mut [Resourc
     // Canonical text of a rendered document → the distinct places its statements were
     // written (documents that only merge others locate nothing themselves).
     let mut rendered: BTreeMap<String, Vec<BTreeMap<String, Location>>> = BTreeMap::new();
-    for inst in instances.iter().filter(|i| {
-        i.mode == Mode::Data && i.resource_type == crate::collect::terraform::POLICY_DOCUMENT
-    }) {
+    for inst in instances
+        .iter()
+        .filter(|i| i.mode == Mode::Data && i.resource_type == POLICY_DOCUMENT)
+    {
         let Some(Ok(doc)) = inst
             .values
             .get("json")

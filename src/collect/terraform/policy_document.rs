@@ -36,8 +36,8 @@ const DEFAULT_VERSION: &str = "2012-10-17";
 pub fn render(values: &mut Map<String, Value>, lines: &mut BTreeMap<String, Lines>) {
     let (pretty, minified) = match document(values) {
         Ok(doc) => {
-            for (n, origin) in doc.statements.iter().enumerate() {
-                let block = origin.1.and_then(|i| lines.get(&format!("statement.{i}")));
+            for (n, (_, origin)) in doc.statements.iter().enumerate() {
+                let block = origin.and_then(|i| lines.get(&format!("statement.{i}")));
                 if let Some(&at) = block {
                     lines.insert(format!("json.Statement.{n}"), at);
                 }
